@@ -1,0 +1,59 @@
+package com.onemusic.privacy.events;
+
+import java.util.Objects;
+
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * A Kafka topic of the event contract: its name, what its records are keyed by, and the
+ * Avro record its values carry.
+ *
+ * @param <K> the key type
+ * @param <V> the value type, a generated Avro record
+ * @param name the topic name, with its major version as suffix
+ * @param keyType the Java type of the record key
+ * @param keyMeaning what the key is, e.g. {@code userId}
+ * @param valueType the generated Avro class of the record values
+ */
+public record Topic<K, V extends SpecificRecord>(String name, Class<K> keyType, String keyMeaning, Class<V> valueType) {
+
+	/**
+	 * Suffix of the dead-letter topic that holds the records a consumer could not
+	 * process.
+	 */
+	public static final String DEAD_LETTER_SUFFIX = "-dlt";
+
+	public Topic {
+		Objects.requireNonNull(name, "name");
+		Objects.requireNonNull(keyType, "keyType");
+		Objects.requireNonNull(keyMeaning, "keyMeaning");
+		Objects.requireNonNull(valueType, "valueType");
+	}
+
+	/**
+	 * The Avro schema of the values.
+	 * @return the schema the generated class was compiled from
+	 */
+	public Schema valueSchema() {
+		return SpecificData.get().getSchema(this.valueType);
+	}
+
+	/**
+	 * The dead-letter topic of this topic.
+	 * @return {@code <name>-dlt}
+	 */
+	public String deadLetterTopic() {
+		return this.name + DEAD_LETTER_SUFFIX;
+	}
+
+	/**
+	 * The registry subject of the values under the default TopicNameStrategy.
+	 * @return {@code <name>-value}
+	 */
+	public String valueSubject() {
+		return this.name + "-value";
+	}
+
+}

@@ -1,0 +1,63 @@
+package com.onemusic.privacy.events;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every topic of the event contract, named once. Services and tests refer to topics only
+ * through these constants.
+ */
+public final class Topics {
+
+	/** Consent granted or withdrawn, keyed by user. */
+	public static final Topic<String, ConsentChanged> CONSENT_CHANGED = new Topic<>("privacy.consent-changed.v1",
+			String.class, "userId", ConsentChanged.class);
+
+	/** A privacy policy version came into force, keyed by policy version. */
+	public static final Topic<String, PolicyVersionPublished> POLICY_PUBLISHED = new Topic<>(
+			"privacy.policy-published.v1", String.class, "policy version", PolicyVersionPublished.class);
+
+	/** A verified deletion or account closure, keyed by user. */
+	public static final Topic<String, DeletionRequested> DELETION_REQUESTED = new Topic<>(
+			"privacy.deletion-requested.v1", String.class, "userId", DeletionRequested.class);
+
+	/** Progress of one erasure participant on one request, keyed by user. */
+	public static final Topic<String, ErasureStepReported> ERASURE_PROGRESS = new Topic<>("privacy.erasure-progress.v1",
+			String.class, "userId", ErasureStepReported.class);
+
+	/** A data-subject request changed status, keyed by user. */
+	public static final Topic<String, DsrStatusChanged> DSR_STATUS = new Topic<>("privacy.dsr-status.v1", String.class,
+			"userId", DsrStatusChanged.class);
+
+	/** Every share decision of the sharing gateway, keyed by user. */
+	public static final Topic<String, DataShared> SHARING_DECISIONS = new Topic<>("privacy.sharing-decisions.v1",
+			String.class, "userId", DataShared.class);
+
+	/** Raw, still identifying analytics events of the app backends, keyed by user. */
+	public static final Topic<String, UserActivityRecorded> ANALYTICS_EVENTS_RAW = new Topic<>(
+			"analytics.events-raw.v1", String.class, "userId", UserActivityRecorded.class);
+
+	private static final List<Topic<String, ?>> ALL = List.of(CONSENT_CHANGED, POLICY_PUBLISHED, DELETION_REQUESTED,
+			ERASURE_PROGRESS, DSR_STATUS, SHARING_DECISIONS, ANALYTICS_EVENTS_RAW);
+
+	private Topics() {
+	}
+
+	/**
+	 * All topics of the contract.
+	 * @return every topic, in catalog order
+	 */
+	public static List<Topic<String, ?>> all() {
+		return ALL;
+	}
+
+	/**
+	 * Looks a topic up by name.
+	 * @param name the topic name
+	 * @return the topic, or empty when the contract has no topic of that name
+	 */
+	public static Optional<Topic<String, ?>> byName(String name) {
+		return ALL.stream().filter((topic) -> topic.name().equals(name)).findFirst();
+	}
+
+}
