@@ -1,0 +1,130 @@
+package com.onemusic.privacy.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.mongodb.MongoDBContainer;
+
+import com.onemusic.privacy.local.LocalInfrastructure;
+
+/**
+ * The one Kafka broker, MongoDB server and schema registry of a test JVM, started on first
+ * use and stopped when the JVM exits (after Spring's contexts, which close in their own
+ * shutdown hooks first).
+ *
+ * <p>
+ * By default all three run in this JVM ({@code embedded}). With the system property or
+ * environment variable {@code privacy.test.infrastructure=containers} (or
+ * {@code PRIVACY_TEST_INFRASTRUCTURE}), Kafka and MongoDB are the real images, started by
+ * Testcontainers, and the same tests run against them.
+ */
+public final class TestInfrastructure {
+
+	/** The Kafka image used in containers mode. */
+	public static final String KAFKA_IMAGE = "apache/kafka:4.1.2";
+
+	/** The MongoDB image used in containers mode. */
+	public static final String MONGO_IMAGE = "mongo:8.0.4";
+
+	private static final Logger logger = LoggerFactory.getLogger(TestInfrastructure.class);
+
+	private static volatile LocalInfrastructure instance;
+
+	private static RuntimeException startFailure;
+
+	private TestInfrastructure() {
+	}
+
+	/**
+	 * The shared infrastructure, started on first call.
+	 * @return the running infrastructure
+	 */
+	public static LocalInfrastructure get() {
+		LocalInfrastructure current = instance;
+		if (current == null) {
+			synchronized (TestInfrastructure.class) {
+				current = instance;
+				if (current == null) {
+					if (startFailure != null) {
+						throw new IllegalStateException("The test infrastructure failed to start", startFailure);
+					}
+					try {
+						current = start();
+					}
+					catch (RuntimeException ex) {
+						startFailure = ex;
+						throw ex;
+					}
+					instance = current;
+				}
+			}
+		}
+		return current;
+	}
+
+	/**
+	 * Whether this JVM's tests run on Testcontainers.
+	 * @return true in containers mode
+	 */
+	public static boolean containersMode() {
+		String mode = System.getProperty("privacy.test.infrastructure", System.getenv("PRIVACY_TEST_INFRASTRUCTURE"));
+		return mode != null && mode.toLowerCase(Locale.ROOT).equals("containers");
+	}
+
+	private static LocalInfrastructure start() {
+		long begin = System.nanoTime();
+		LocalInfrastructure infrastructure;
+		if (containersMode()) {
+			KafkaContainer kafka = new KafkaContainer(KAFKA_IMAGE);
+			MongoDBContainer mongo = new MongoDBContainer(MONGO_IMAGE);
+			kafka.start();
+			mongo.start();
+			infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(null, 0, 0, 0, 0,
+					kafka.getBootstrapServers(), mongo.getReplicaSetUrl("privacy")));
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				infrastructure.close();
+				kafka.stop();
+				mongo.stop();
+			}, "test-infrastructure-stop"));
+		}
+		else {
+			Path dataDir = temporaryFolder();
+			infrastructure = LocalInfrastructure.start(LocalInfrastructure.Settings.ephemeral(dataDir));
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				infrastructure.close();
+				delete(dataDir);
+			}, "test-infrastructure-stop"));
+		}
+		logger.info("Test infrastructure ({}) up in {} ms: kafka {}, mongodb {}, registry {}",
+				containersMode() ? "containers" : "embedded", (System.nanoTime() - begin) / 1_000_000,
+				infrastructure.bootstrapServers(), infrastructure.mongoUri(), infrastructure.registryUrl());
+		return infrastructure;
+	}
+
+	private static Path temporaryFolder() {
+		try {
+			return Files.createTempDirectory("privacy-test-kafka");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void delete(Path folder) {
+		try (Stream<Path> paths = Files.walk(folder)) {
+			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// Left for the operating system's temporary-file cleaning.
+		}
+	}
+
+}
