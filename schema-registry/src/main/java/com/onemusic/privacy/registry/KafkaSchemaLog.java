@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -132,10 +133,7 @@ final class KafkaSchemaLog implements AutoCloseable {
 					throw ex;
 				}
 			}
-			TopicDescription description = this.admin.describeTopics(List.of(this.topic))
-				.allTopicNames()
-				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
-				.get(this.topic);
+			TopicDescription description = describeTopic();
 			if (description.partitions().size() != 1) {
 				throw new IllegalStateException("The schema store topic " + this.topic + " has "
 						+ description.partitions().size() + " partitions; it must have exactly one");
@@ -147,6 +145,25 @@ final class KafkaSchemaLog implements AutoCloseable {
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			throw new IllegalStateException("Could not prepare the schema store topic " + this.topic + ": " + ex, ex);
+		}
+	}
+
+	/** Describes the topic, waiting for a just created topic's metadata to spread. */
+	private TopicDescription describeTopic() throws InterruptedException, ExecutionException, TimeoutException {
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		while (true) {
+			try {
+				return this.admin.describeTopics(List.of(this.topic))
+					.allTopicNames()
+					.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+					.get(this.topic);
+			}
+			catch (ExecutionException ex) {
+				if (!(ex.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+					throw ex;
+				}
+				TimeUnit.MILLISECONDS.sleep(50);
+			}
 		}
 	}
 
