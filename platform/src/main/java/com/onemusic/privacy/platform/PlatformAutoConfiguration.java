@@ -1,0 +1,139 @@
+package com.onemusic.privacy.platform;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.StringOrBytesSerializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+import com.onemusic.privacy.events.Topic;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.serde.AvroSerdeConfig;
+import com.onemusic.privacy.serde.SubjectNameStrategy;
+
+/**
+ * Kafka plumbing of every service: the contract's topics and their dead-letter topics,
+ * an error handler that retries a failing record a few times and then publishes it to
+ * {@code <topic>-dlt} with the cause in its headers (a record that cannot even be
+ * deserialized goes there at once, byte for byte), and health indicators for Kafka and
+ * the schema registry.
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class,
+		beforeName = "org.springframework.boot.mongodb.autoconfigure.health.MongoReactiveHealthContributorAutoConfiguration")
+@EnableConfigurationProperties(PlatformProperties.class)
+public class PlatformAutoConfiguration {
+
+	/** Header of a dead letter that holds the chain of causes of its failure. */
+	public static final String ROOT_CAUSE_HEADER = "privacy_dlt-root-cause";
+
+	@Bean
+	@ConditionalOnProperty(name = "privacy.kafka.create-topics", havingValue = "true", matchIfMissing = true)
+	KafkaAdmin.NewTopics contractTopics(PlatformProperties properties) {
+		List<NewTopic> topics = new ArrayList<>();
+		for (Topic<String, ?> topic : Topics.all()) {
+			topics.add(new NewTopic(topic.name(), properties.partitions(), properties.replicationFactor()));
+			topics.add(new NewTopic(topic.deadLetterTopic(), properties.partitions(), properties.replicationFactor()));
+		}
+		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(CommonErrorHandler.class)
+	DefaultErrorHandler kafkaErrorHandler(DeadLetterPublishingRecoverer deadLetterPublishingRecoverer,
+			PlatformProperties properties) {
+		return new DefaultErrorHandler(deadLetterPublishingRecoverer,
+				new FixedBackOff(properties.retryInterval().toMillis(), properties.retryAttempts()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DeadLetterPublishingRecoverer deadLetterPublishingRecoverer(ProducerFactory<Object, Object> producerFactory) {
+		Map<String, Object> rawConfig = new HashMap<>(producerFactory.getConfigurationProperties());
+		rawConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringOrBytesSerializer.class);
+		rawConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+		Map<String, Object> avroConfig = new HashMap<>(producerFactory.getConfigurationProperties());
+		avroConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringOrBytesSerializer.class);
+		// A dead-letter topic holds whatever failed, of any record type: one subject per type.
+		avroConfig.put(AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, SubjectNameStrategy.TOPIC_RECORD_NAME.name());
+		Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
+		// A record that failed deserialization is republished as the bytes it arrived with.
+		templates.put(byte[].class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(rawConfig)));
+		templates.put(Object.class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(avroConfig)));
+		// Same partition as the original (dead-letter topics have as many), so one key's
+		// dead letters stay in order.
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates,
+				(record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
+		recoverer.setHeadersFunction((record, exception) -> new RecordHeaders().add(ROOT_CAUSE_HEADER,
+				rootCause(exception).getBytes(StandardCharsets.UTF_8)));
+		return recoverer;
+	}
+
+	/**
+	 * The chain of causes, outermost first, which says what was wrong with the record
+	 * (Spring's own {@code kafka_dlt-exception-message} holds only the outermost, often
+	 * "failed to deserialize").
+	 */
+	static String rootCause(Throwable exception) {
+		StringBuilder chain = new StringBuilder();
+		Throwable cause = exception;
+		for (int depth = 0; cause != null && depth < 8; depth++) {
+			if (!chain.isEmpty()) {
+				chain.append(" | caused by ");
+			}
+			chain.append(cause.getClass().getSimpleName()).append(": ").append(cause.getMessage());
+			cause = (cause.getCause() != cause) ? cause.getCause() : null;
+		}
+		return chain.toString();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "mongoHealthIndicator")
+	MongoPingHealthIndicator mongoHealthIndicator(ReactiveMongoTemplate mongoTemplate) {
+		return new MongoPingHealthIndicator(mongoTemplate);
+	}
+
+	@Bean(destroyMethod = "close")
+	Admin healthAdmin(KafkaAdmin kafkaAdmin) {
+		return Admin.create(kafkaAdmin.getConfigurationProperties());
+	}
+
+	@Bean
+	KafkaHealthIndicator kafkaHealthIndicator(Admin healthAdmin, PlatformProperties properties) {
+		return new KafkaHealthIndicator(healthAdmin, properties.healthTimeout());
+	}
+
+	@Bean
+	SchemaRegistryHealthIndicator schemaRegistryHealthIndicator(
+			@Value("${spring.kafka.properties.schema.registry.url}") String registryUrls,
+			PlatformProperties properties) {
+		return new SchemaRegistryHealthIndicator(registryUrls, properties.healthTimeout());
+	}
+
+}

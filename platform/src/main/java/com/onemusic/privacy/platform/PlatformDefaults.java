@@ -1,0 +1,68 @@
+package com.onemusic.privacy.platform;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * The defaults every service shares, added with the lowest precedence so that a service's
+ * own configuration, profile files, environment variables and tests override them.
+ *
+ * <p>
+ * Connections come from three environment variables, the same for every service:
+ * {@code KAFKA_BOOTSTRAP_SERVERS}, {@code MONGODB_URI} and {@code SCHEMA_REGISTRY_URL}.
+ * Values are Avro in the Confluent wire format; keys are strings; consumers deserialize
+ * behind {@code ErrorHandlingDeserializer}, so a poison record reaches the error handler
+ * (and the dead-letter topic) instead of failing the poll loop.
+ */
+public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
+
+	/** Name of the property source that holds the defaults. */
+	public static final String SOURCE_NAME = "privacyPlatformDefaults";
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		String name = environment.getProperty("spring.application.name", "privacy");
+		Map<String, Object> defaults = new LinkedHashMap<>();
+		defaults.put("spring.kafka.bootstrap-servers", "${KAFKA_BOOTSTRAP_SERVERS:localhost:9092}");
+		defaults.put("spring.kafka.properties.schema.registry.url", "${SCHEMA_REGISTRY_URL:http://localhost:8081}");
+		defaults.put("spring.kafka.properties.specific.avro.reader", "true");
+		defaults.put("spring.kafka.producer.key-serializer", "org.apache.kafka.common.serialization.StringSerializer");
+		defaults.put("spring.kafka.producer.value-serializer", "com.onemusic.privacy.serde.AvroSerializer");
+		defaults.put("spring.kafka.producer.acks", "all");
+		defaults.put("spring.kafka.producer.properties.enable.idempotence", "true");
+		defaults.put("spring.kafka.consumer.group-id", name);
+		defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
+		defaults.put("spring.kafka.consumer.enable-auto-commit", "false");
+		defaults.put("spring.kafka.consumer.key-deserializer",
+				"org.springframework.kafka.support.serializer.ErrorHandlingDeserializer");
+		defaults.put("spring.kafka.consumer.value-deserializer",
+				"org.springframework.kafka.support.serializer.ErrorHandlingDeserializer");
+		defaults.put("spring.kafka.consumer.properties.spring.deserializer.key.delegate.class",
+				"org.apache.kafka.common.serialization.StringDeserializer");
+		defaults.put("spring.kafka.consumer.properties.spring.deserializer.value.delegate.class",
+				"com.onemusic.privacy.serde.AvroDeserializer");
+		defaults.put("spring.mongodb.uri", "${MONGODB_URI:mongodb://localhost:27017/" + name + "}");
+		defaults.put("spring.jmx.enabled", "false");
+		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
+		defaults.put("management.endpoint.health.probes.enabled", "true");
+		defaults.put("management.endpoint.health.show-details", "always");
+		defaults.put("management.endpoint.health.group.readiness.include",
+				"readinessState,mongo,kafka,schemaRegistry");
+		defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
+		defaults.put("server.shutdown", "graceful");
+		defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
+		environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.LOWEST_PRECEDENCE;
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Spring Boot plumbing shared by the four services.
+ */
+package com.onemusic.privacy.platform;
