@@ -1,0 +1,60 @@
+package com.onemusic.privacy.testsupport;
+
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Checks every service must pass, written once. */
+public final class ServiceChecks {
+
+	private ServiceChecks() {
+	}
+
+	/**
+	 * The service is live, and ready with Kafka, MongoDB and the registry all up.
+	 * @param web a client bound to the service
+	 */
+	public static void assertLiveAndReady(WebTestClient web) {
+		web.get()
+			.uri("/actuator/health/liveness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
+		web.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.kafka.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.mongo.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.schemaRegistry.status")
+			.isEqualTo("UP");
+	}
+
+	/**
+	 * Topics exist on the test broker.
+	 * @param topics the topic names
+	 * @throws Exception when the broker cannot be asked
+	 */
+	public static void assertTopicsExist(Set<String> topics) throws Exception {
+		try (Admin admin = Admin
+			.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers()))) {
+			assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsAll(topics);
+		}
+	}
+
+}
