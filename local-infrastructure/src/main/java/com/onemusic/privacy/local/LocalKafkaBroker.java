@@ -81,6 +81,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
 	}
 
 	private static void format(Path dataDir, Map<String, String> properties) throws IOException {
+		if (Files.exists(dataDir.resolve("meta.properties"))) {
+			// Formatted before: the log, and the cluster id it was written with, are kept.
+			return;
+		}
 		Path configFile = dataDir.resolve("server.properties");
 		try (Writer writer = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
 			Properties config = new Properties();
@@ -89,7 +93,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 		}
 		ByteArrayOutputStream output = new ByteArrayOutputStream();
 		int exitCode = StorageTool.execute(new String[] { "format", "--cluster-id", Uuid.randomUuid().toString(),
-				"--config", configFile.toString(), "--ignore-formatted" }, new PrintStream(output, true, StandardCharsets.UTF_8));
+				"--config", configFile.toString() }, new PrintStream(output, true, StandardCharsets.UTF_8));
 		if (exitCode != 0) {
 			throw new IllegalStateException(
 					"Formatting the Kafka log folder failed: " + output.toString(StandardCharsets.UTF_8));
