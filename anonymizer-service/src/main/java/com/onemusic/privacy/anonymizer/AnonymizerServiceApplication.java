@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import com.onemusic.privacy.platform.PrivacyService;
 
 /**
- * anonymizer-service: De-identifies analytics data, erases it irreversibly on deletion, masks what is displayed and makes statistics that identify nobody.
+ * anonymizer-service: De-identifies analytics data, erases it irreversibly on deletion,
+ * masks what is displayed and makes statistics that identify nobody.
  */
 @SpringBootApplication
 public class AnonymizerServiceApplication {

@@ -45,8 +45,9 @@ public class AvroSerializer<T> implements Serializer<T> {
 	}
 
 	/**
-	 * Creates a serializer that uses a given registry client.
-	 * @param registry the registry client
+	 * Creates a configured serializer.
+	 * @param registry the registry client, or {@code null} for the shared client of the
+	 * configured {@code schema.registry.url}
 	 * @param configs the serde configuration, see {@link AvroSerdeConfig}
 	 * @param isKey whether it serializes keys
 	 */

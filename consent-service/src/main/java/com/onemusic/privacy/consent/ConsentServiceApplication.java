@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import com.onemusic.privacy.platform.PrivacyService;
 
 /**
- * consent-service: Records each user's consents under versioned policies, keeps their history and publishes every change.
+ * consent-service: Records each user's consents under versioned policies, keeps their
+ * history and publishes every change.
  */
 @SpringBootApplication
 public class ConsentServiceApplication {

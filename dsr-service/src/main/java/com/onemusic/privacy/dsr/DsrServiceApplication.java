@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import com.onemusic.privacy.platform.PrivacyService;
 
 /**
- * dsr-service: Runs data-subject requests from submission and identity verification to proof of completion, on the 15-working-day clock.
+ * dsr-service: Runs data-subject requests from submission and identity verification to
+ * proof of completion, on the 15-working-day clock.
  */
 @SpringBootApplication
 public class DsrServiceApplication {

@@ -65,14 +65,15 @@ public final class LocalSystem implements AutoCloseable {
 	 * @return the running system
 	 */
 	public static LocalSystem start(LocalSystemSettings settings) {
-		// One logging setup for all four applications: Spring Boot must not reconfigure it
+		// One logging setup for all four applications: Spring Boot must not reconfigure
+		// it
 		// per application while they start side by side.
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
-		LocalInfrastructure infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(
-				settings.dataDir().resolve("kafka"), settings.kafkaPort(), settings.kafkaControllerPort(),
-				settings.mongoPort(), settings.registryPort(), settings.externalBootstrapServers(),
-				settings.externalMongoUri()));
+		LocalInfrastructure infrastructure = LocalInfrastructure
+			.start(new LocalInfrastructure.Settings(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
+					settings.kafkaControllerPort(), settings.mongoPort(), settings.registryPort(),
+					settings.externalBootstrapServers(), settings.externalMongoUri()));
 		Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
 		ExecutorService starter = Executors.newFixedThreadPool(settings.servicePorts().size());
 		try {

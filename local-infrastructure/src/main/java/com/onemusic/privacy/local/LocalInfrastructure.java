@@ -46,8 +46,8 @@ public final class LocalInfrastructure implements AutoCloseable {
 	}
 
 	/**
-	 * Starts what the settings ask for: each part either in this JVM or, where the settings
-	 * name an external one, not at all.
+	 * Starts what the settings ask for: each part either in this JVM or, where the
+	 * settings name an external one, not at all.
 	 * @param settings where and on which ports
 	 * @return the running infrastructure
 	 */

@@ -18,9 +18,10 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real Apache Kafka broker running in this JVM in KRaft mode, as one combined broker and
- * controller. Its log lives in a folder that a restart reuses (the folder is formatted only
- * once), so topics and records survive a restart when the ports stay the same.
+ * A real Apache Kafka broker running in this JVM in KRaft mode, as one combined broker
+ * and controller. Its log lives in a folder that a restart reuses (the folder is
+ * formatted only once), so topics and records survive a restart when the ports stay the
+ * same.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
 
@@ -82,7 +83,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
 	private static void format(Path dataDir, Map<String, String> properties) throws IOException {
 		if (Files.exists(dataDir.resolve("meta.properties"))) {
-			// Formatted before: the log, and the cluster id it was written with, are kept.
+			// Formatted before: the log, and the cluster id it was written with, are
+			// kept.
 			return;
 		}
 		Path configFile = dataDir.resolve("server.properties");

@@ -39,8 +39,8 @@ import com.onemusic.privacy.serde.AvroSerdeConfig;
 import com.onemusic.privacy.serde.SubjectNameStrategy;
 
 /**
- * Kafka plumbing of every service: the contract's topics and their dead-letter topics,
- * an error handler that retries a failing record a few times and then publishes it to
+ * Kafka plumbing of every service: the contract's topics and their dead-letter topics, an
+ * error handler that retries a failing record a few times and then publishes it to
  * {@code <topic>-dlt} with the cause in its headers (a record that cannot even be
  * deserialized goes there at once, byte for byte), and health indicators for Kafka and
  * the schema registry.
@@ -80,16 +80,18 @@ public class PlatformAutoConfiguration {
 		rawConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
 		Map<String, Object> avroConfig = new HashMap<>(producerFactory.getConfigurationProperties());
 		avroConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringOrBytesSerializer.class);
-		// A dead-letter topic holds whatever failed, of any record type: one subject per type.
+		// A dead-letter topic holds whatever failed, of any record type: one subject per
+		// type.
 		avroConfig.put(AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, SubjectNameStrategy.TOPIC_RECORD_NAME.name());
 		Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
-		// A record that failed deserialization is republished as the bytes it arrived with.
+		// A record that failed deserialization is republished as the bytes it arrived
+		// with.
 		templates.put(byte[].class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(rawConfig)));
 		templates.put(Object.class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(avroConfig)));
 		// Same partition as the original (dead-letter topics have as many), so one key's
 		// dead letters stay in order.
-		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates,
-				(record, exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates, (record,
+				exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
 		recoverer.setHeadersFunction((record, exception) -> new RecordHeaders().add(ROOT_CAUSE_HEADER,
 				rootCause(exception).getBytes(StandardCharsets.UTF_8)));
 		return recoverer;

@@ -52,8 +52,7 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.endpoint.health.show-details", "always");
-		defaults.put("management.endpoint.health.group.readiness.include",
-				"readinessState,mongo,kafka,schemaRegistry");
+		defaults.put("management.endpoint.health.group.readiness.include", "readinessState,mongo,kafka,schemaRegistry");
 		defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
 		defaults.put("server.shutdown", "graceful");
 		defaults.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");

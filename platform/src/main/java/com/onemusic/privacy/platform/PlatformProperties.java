@@ -13,7 +13,8 @@ import org.springframework.validation.annotation.Validated;
  * Shared settings of the services' Kafka plumbing.
  *
  * @param createTopics whether the service creates the contract's topics and their
- * dead-letter topics at start-up (on Kubernetes, topics are declared as resources instead)
+ * dead-letter topics at start-up (on Kubernetes, topics are declared as resources
+ * instead)
  * @param partitions partitions of created topics
  * @param replicationFactor replication factor of created topics
  * @param retryAttempts how often a failing record is retried before it goes to the

@@ -50,9 +50,8 @@ import static org.awaitility.Awaitility.await;
  * dependency, and poison records go to the dead-letter topic with their cause while the
  * consumer keeps going.
  */
-@ServiceIntegrationTest(classes = SampleApplication.class,
-		properties = { "spring.application.name=sample", "sample.topic=" + PlatformIntegrationTests.TOPIC,
-				"privacy.kafka.retry-interval=50ms" })
+@ServiceIntegrationTest(classes = SampleApplication.class, properties = { "spring.application.name=sample",
+		"sample.topic=" + PlatformIntegrationTests.TOPIC, "privacy.kafka.retry-interval=50ms" })
 class PlatformIntegrationTests {
 
 	static final String TOPIC = "sample.consent-changed.v1";

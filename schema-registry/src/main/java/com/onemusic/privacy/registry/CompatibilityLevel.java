@@ -11,8 +11,8 @@ import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 /**
  * The compatibility levels of the Confluent registry, checked with Avro's own
  * {@link SchemaCompatibility}. BACKWARD: the new schema reads data of the previous one;
- * FORWARD: the previous schema reads data of the new one; FULL: both; *_TRANSITIVE: against
- * every earlier version, not only the latest; NONE: no check.
+ * FORWARD: the previous schema reads data of the new one; FULL: both; *_TRANSITIVE:
+ * against every earlier version, not only the latest; NONE: no check.
  */
 public enum CompatibilityLevel {
 

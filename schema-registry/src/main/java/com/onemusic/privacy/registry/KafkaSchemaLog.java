@@ -35,9 +35,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The registry's store: a single-partition compacted Kafka topic, read from the start into
- * a {@link RegistryState} by one background thread. A write returns once this instance has
- * read it back, so every answer reflects every write acknowledged before it.
+ * The registry's store: a single-partition compacted Kafka topic, read from the start
+ * into a {@link RegistryState} by one background thread. A write returns once this
+ * instance has read it back, so every answer reflects every write acknowledged before it.
  */
 final class KafkaSchemaLog implements AutoCloseable {
 
@@ -95,8 +95,7 @@ final class KafkaSchemaLog implements AutoCloseable {
 		consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		try {
 			this.producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
-			this.consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(),
-					new StringDeserializer());
+			this.consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
 		}
 		catch (RuntimeException ex) {
 			this.admin.close(Duration.ZERO);
@@ -121,7 +120,10 @@ final class KafkaSchemaLog implements AutoCloseable {
 
 	private void ensureTopic() {
 		try {
-			int brokers = this.admin.describeCluster().nodes().get(this.timeout.toMillis(), TimeUnit.MILLISECONDS).size();
+			int brokers = this.admin.describeCluster()
+				.nodes()
+				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS)
+				.size();
 			short replicas = (short) Math.max(1, Math.min(3, brokers));
 			NewTopic newTopic = new NewTopic(this.topic, 1, replicas)
 				.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));

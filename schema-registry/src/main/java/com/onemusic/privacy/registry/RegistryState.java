@@ -39,7 +39,10 @@ final class RegistryState {
 
 	private final Map<String, TreeMap<Integer, SubjectVersion>> subjects = new TreeMap<>();
 
-	/** Every key written for a subject, winners and losers, so a permanent delete can remove all. */
+	/**
+	 * Every key written for a subject, winners and losers, so a permanent delete can
+	 * remove all.
+	 */
 	private final Map<String, Map<String, Integer>> keysBySubject = new HashMap<>();
 
 	private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
@@ -68,7 +71,8 @@ final class RegistryState {
 			case DELETE_VERSION -> applyDeleteVersion(rawKey, key, value);
 			case CONFIG -> applyConfig(key, value);
 			default -> {
-				// Records of kinds this version does not know are skipped, so that a newer
+				// Records of kinds this version does not know are skipped, so that a
+				// newer
 				// registry can share the topic.
 			}
 		}
@@ -216,7 +220,8 @@ final class RegistryState {
 	}
 
 	/**
-	 * The keys of every record still in the log for a subject, or for one of its versions.
+	 * The keys of every record still in the log for a subject, or for one of its
+	 * versions.
 	 * @param subject the subject
 	 * @param version a version, or {@code null} for all
 	 * @return the record keys

@@ -88,11 +88,8 @@ public final class SchemaRegistry implements AutoCloseable {
 					throw RegistryException.incompatible(String.join(", ", problems));
 				}
 				int id = this.state.idOf(canonical).orElseGet(() -> this.state.maxId() + 1);
-				int version = this.state.versions(subject)
-					.stream()
-					.mapToInt(SubjectVersion::version)
-					.max()
-					.orElse(0) + 1;
+				int version = this.state.versions(subject).stream().mapToInt(SubjectVersion::version).max().orElse(0)
+						+ 1;
 				String key = schemaKey(subject, version, id, canonical);
 				ObjectNode value = JSON.createObjectNode();
 				value.put("subject", subject);
@@ -196,10 +193,11 @@ public final class SchemaRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a schema could be registered with respect to one version of a subject, or to
-	 * all that the compatibility level asks for.
+	 * Whether a schema could be registered with respect to one version of a subject, or
+	 * to all that the compatibility level asks for.
 	 * @param subject the subject
-	 * @param version a version, {@code latest}, or {@code null} for what the level asks for
+	 * @param version a version, {@code latest}, or {@code null} for what the level asks
+	 * for
 	 * @param schemaText the candidate schema
 	 * @return the incompatibilities; empty when compatible
 	 */
@@ -258,8 +256,8 @@ public final class SchemaRegistry implements AutoCloseable {
 	}
 
 	/**
-	 * Deletes a subject: softly (its versions are hidden but kept), or permanently after a
-	 * soft delete.
+	 * Deletes a subject: softly (its versions are hidden but kept), or permanently after
+	 * a soft delete.
 	 * @param subject the subject
 	 * @param permanent whether to delete permanently
 	 * @return the versions deleted

@@ -153,20 +153,20 @@ public final class SchemaRegistryServer implements AutoCloseable {
 						return request.expect(method, "GET", () -> this.registry.schema(id).canonical());
 					}
 					if (path.size() == 4 && "subjects".equals(path.get(3))) {
-						return request.expect(method, "GET", () -> this.registry.usages(id)
-							.stream()
-							.map(SubjectVersion::subject)
-							.distinct()
-							.toList());
+						return request.expect(method, "GET",
+								() -> this.registry.usages(id)
+									.stream()
+									.map(SubjectVersion::subject)
+									.distinct()
+									.toList());
 					}
 					if (path.size() == 4 && "versions".equals(path.get(3))) {
-						return request.expect(method, "GET",
-								() -> this.registry.usages(id).stream().map((version) -> {
-									ObjectNode node = JSON.createObjectNode();
-									node.put("subject", version.subject());
-									node.put("version", version.version());
-									return node;
-								}).toList());
+						return request.expect(method, "GET", () -> this.registry.usages(id).stream().map((version) -> {
+							ObjectNode node = JSON.createObjectNode();
+							node.put("subject", version.subject());
+							node.put("version", version.version());
+							return node;
+						}).toList());
 					}
 				}
 			}
@@ -176,8 +176,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
 					String subject = path.get(2);
 					String version = (path.size() == 5) ? path.get(4) : null;
 					return request.expect(method, "POST", () -> {
-						List<String> problems = this.registry.compatibility(subject, version,
-								request.schemaText());
+						List<String> problems = this.registry.compatibility(subject, version, request.schemaText());
 						ObjectNode node = JSON.createObjectNode();
 						node.put("is_compatible", problems.isEmpty());
 						if (request.flag("verbose")) {
@@ -204,7 +203,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
 		String subject = path.get(1);
 		if (path.size() == 2) {
 			return switch (method) {
-				case "POST" -> versionBody(this.registry.lookup(subject, request.schemaText(), request.flag("deleted")));
+				case "POST" ->
+					versionBody(this.registry.lookup(subject, request.schemaText(), request.flag("deleted")));
 				case "DELETE" -> this.registry.deleteSubject(subject, request.flag("permanent"));
 				default -> throw methodNotAllowed();
 			};
@@ -232,9 +232,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
 			};
 		}
 		if (path.size() == 5 && "schema".equals(path.get(4))) {
-			return request.expect(method, "GET", () -> this.registry
-				.schema(this.registry.version(subject, version, request.flag("deleted")).id())
-				.canonical());
+			return request.expect(method, "GET",
+					() -> this.registry.schema(this.registry.version(subject, version, request.flag("deleted")).id())
+						.canonical());
 		}
 		throw new RegistryException(404, 404, "HTTP 404 Not Found");
 	}
@@ -335,7 +335,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
 					int equals = pair.indexOf('=');
 					String name = URLDecoder.decode((equals < 0) ? pair : pair.substring(0, equals),
 							StandardCharsets.UTF_8);
-					String value = (equals < 0) ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+					String value = (equals < 0) ? ""
+							: URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
 					query.put(name, value);
 				}
 			}

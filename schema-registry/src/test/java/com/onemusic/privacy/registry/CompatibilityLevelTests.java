@@ -17,7 +17,8 @@ class CompatibilityLevelTests {
 
 	private static final Schema V3_DROPS_A = parse("[{\"name\":\"b\",\"type\":\"int\",\"default\":0}]");
 
-	private static final Schema REQUIRED_C = parse("[{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"c\",\"type\":\"int\"}]");
+	private static final Schema REQUIRED_C = parse(
+			"[{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"c\",\"type\":\"int\"}]");
 
 	@Test
 	void backwardChecksOnlyTheLatestAndTransitiveChecksAll() {
@@ -43,7 +44,8 @@ class CompatibilityLevelTests {
 		Schema v2WithDefaultForA = parse("[{\"name\":\"a\",\"type\":\"int\",\"default\":0}]");
 		Schema v1String = parse("[{\"name\":\"a\",\"type\":\"string\"}]");
 		Schema v3NoA = parse("[]");
-		// v3 (no fields) read by v2: a defaults. Read by v1: a is a string without default.
+		// v3 (no fields) read by v2: a defaults. Read by v1: a is a string without
+		// default.
 		List<Schema> history = List.of(v1String, v2WithDefaultForA);
 		assertThat(CompatibilityLevel.FORWARD.check(v3NoA, history)).isEmpty();
 		assertThat(CompatibilityLevel.FORWARD_TRANSITIVE.check(v3NoA, history)).isNotEmpty();

@@ -24,7 +24,8 @@ class RegistryStateTests {
 	void theFirstClaimOnAVersionWins() {
 		apply(key("s", 1, 1, "a"), value("s", 1, 1, A));
 		apply(key("s", 1, 2, "b"), value("s", 1, 2, B));
-		assertThat(this.state.versions("s")).singleElement().satisfies((version) -> assertThat(version.id()).isEqualTo(1));
+		assertThat(this.state.versions("s")).singleElement()
+			.satisfies((version) -> assertThat(version.id()).isEqualTo(1));
 		assertThat(this.state.schema(2)).isEmpty();
 	}
 
@@ -62,7 +63,8 @@ class RegistryStateTests {
 		String deleteKey = "{\"keytype\":\"DELETE_VERSION\",\"subject\":\"s\",\"version\":1}";
 		apply(schemaKey, value("s", 1, 1, A));
 		apply(deleteKey, "{\"subject\":\"s\",\"version\":1}");
-		assertThat(this.state.versions("s")).singleElement().satisfies((version) -> assertThat(version.deleted()).isTrue());
+		assertThat(this.state.versions("s")).singleElement()
+			.satisfies((version) -> assertThat(version.deleted()).isTrue());
 		assertThat(this.state.subjects(false)).isEmpty();
 		assertThat(this.state.subjects(true)).containsExactly("s");
 		apply(schemaKey, null);

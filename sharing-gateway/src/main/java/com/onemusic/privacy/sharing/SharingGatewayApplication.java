@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import com.onemusic.privacy.platform.PrivacyService;
 
 /**
- * sharing-gateway: Lets data reach a partner only with a matching consent and only the fields that partner needs; carries deletion to every partner that got data.
+ * sharing-gateway: Lets data reach a partner only with a matching consent and only the
+ * fields that partner needs; carries deletion to every partner that got data.
  */
 @SpringBootApplication
 public class SharingGatewayApplication {

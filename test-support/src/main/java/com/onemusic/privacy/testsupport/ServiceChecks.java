@@ -51,8 +51,8 @@ public final class ServiceChecks {
 	 * @throws Exception when the broker cannot be asked
 	 */
 	public static void assertTopicsExist(Set<String> topics) throws Exception {
-		try (Admin admin = Admin
-			.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers()))) {
+		try (Admin admin = Admin.create(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers()))) {
 			assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsAll(topics);
 		}
 	}

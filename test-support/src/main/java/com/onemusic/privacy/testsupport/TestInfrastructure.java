@@ -16,9 +16,9 @@ import org.testcontainers.mongodb.MongoDBContainer;
 import com.onemusic.privacy.local.LocalInfrastructure;
 
 /**
- * The one Kafka broker, MongoDB server and schema registry of a test JVM, started on first
- * use and stopped when the JVM exits (after Spring's contexts, which close in their own
- * shutdown hooks first).
+ * The one Kafka broker, MongoDB server and schema registry of a test JVM, started on
+ * first use and stopped when the JVM exits (after Spring's contexts, which close in their
+ * own shutdown hooks first).
  *
  * <p>
  * By default all three run in this JVM ({@code embedded}). With the system property or

@@ -42,8 +42,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 /**
  * Events the system writes are read by clients that are not ours, and theirs by ours: the
  * project's serde over the real broker and registry, {@code kcat}, and Confluent's own
- * Python client (Debian's {@code kcat}, {@code python3-confluent-kafka}, {@code python3-avro}
- * and {@code python3-requests}, which the CI script installs).
+ * Python client (Debian's {@code kcat}, {@code python3-confluent-kafka},
+ * {@code python3-avro} and {@code python3-requests}, which the CI script installs).
  */
 class ConfluentClientsInteropTests {
 

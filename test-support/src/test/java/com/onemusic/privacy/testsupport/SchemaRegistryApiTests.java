@@ -14,7 +14,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SchemaRegistryApiTests {
 
-	/** Schemas of this test instance alone, so that ids are not shared with other tests. */
+	/**
+	 * Schemas of this test instance alone, so that ids are not shared with other tests.
+	 */
 	private final String namespace = "test.n" + UUID.randomUUID().toString().replace("-", "");
 
 	private final String pingV1 = "{\"type\":\"record\",\"name\":\"Ping\",\"namespace\":\"" + this.namespace
@@ -49,8 +51,10 @@ class SchemaRegistryApiTests {
 
 	@Test
 	void aSchemaIsFoundByIdInCanonicalForm() {
-		int id = this.http.register(subject(), "{ \"type\": \"record\", \"name\": \"Ping\", \"namespace\": \""
-				+ this.namespace + "\",\n" + "  \"fields\": [ {\"name\": \"n\", \"type\": \"int\"} ] }")
+		int id = this.http
+			.register(subject(),
+					"{ \"type\": \"record\", \"name\": \"Ping\", \"namespace\": \"" + this.namespace + "\",\n"
+							+ "  \"fields\": [ {\"name\": \"n\", \"type\": \"int\"} ] }")
 			.id();
 		Answer answer = this.http.get("/schemas/ids/" + id);
 		assertThat(answer.status()).isEqualTo(200);
@@ -170,7 +174,9 @@ class SchemaRegistryApiTests {
 		Answer unset = this.http.get("/config/" + subject);
 		assertThat(unset.status()).isEqualTo(404);
 		assertThat(unset.errorCode()).isEqualTo(40408);
-		assertThat(this.http.get("/config/" + subject + "?defaultToGlobal=true").json().path("compatibilityLevel")
+		assertThat(this.http.get("/config/" + subject + "?defaultToGlobal=true")
+			.json()
+			.path("compatibilityLevel")
 			.asText()).isEqualTo("BACKWARD");
 		Answer put = this.http.put("/config/" + subject, "{\"compatibility\":\"NONE\"}");
 		assertThat(put.status()).isEqualTo(200);

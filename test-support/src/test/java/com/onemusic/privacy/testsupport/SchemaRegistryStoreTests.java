@@ -20,8 +20,8 @@ import com.onemusic.privacy.registry.SchemaRegistryServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The registry keeps its state in a compacted Kafka topic, as Confluent's does: a restarted
- * registry serves the same ids, and two registries on one topic agree.
+ * The registry keeps its state in a compacted Kafka topic, as Confluent's does: a
+ * restarted registry serves the same ids, and two registries on one topic agree.
  */
 class SchemaRegistryStoreTests {
 
@@ -43,7 +43,8 @@ class SchemaRegistryStoreTests {
 		}
 		try (Instance second = new Instance(this.topic)) {
 			for (int i = 0; i < 5; i++) {
-				assertThat(second.http.get("/subjects/subject-" + i + "/versions/1").id()).isEqualTo(ids.get("subject-" + i));
+				assertThat(second.http.get("/subjects/subject-" + i + "/versions/1").id())
+					.isEqualTo(ids.get("subject-" + i));
 			}
 			assertThat(second.http.get("/subjects/subject-0/versions/2").id()).isEqualTo(ids.get("subject-0-v2"));
 			assertThat(second.http.get("/schemas/ids/" + ids.get("subject-3")).json().path("schema").asText())
@@ -62,7 +63,8 @@ class SchemaRegistryStoreTests {
 	@Test
 	void twoRegistriesOnOneTopicAgreeUnderConcurrentRegistrations() throws Exception {
 		try (Instance a = new Instance(this.topic); Instance b = new Instance(this.topic)) {
-			// Agreement is the point here, not compatibility: several record types share subjects.
+			// Agreement is the point here, not compatibility: several record types share
+			// subjects.
 			assertThat(a.http.put("/config", "{\"compatibility\":\"NONE\"}").status()).isEqualTo(200);
 			ExecutorService pool = Executors.newFixedThreadPool(4);
 			List<Future<Integer>> results = new ArrayList<>();
@@ -94,7 +96,8 @@ class SchemaRegistryStoreTests {
 				List<Integer> versions = versions(a.http.get(path).body());
 				assertThat(versions).isNotEmpty();
 				for (int version : versions) {
-					assertThat(a.http.get(path + "/" + version).body()).isEqualTo(b.http.get(path + "/" + version).body());
+					assertThat(a.http.get(path + "/" + version).body())
+						.isEqualTo(b.http.get(path + "/" + version).body());
 				}
 			}
 			for (Map.Entry<String, Integer> entry : idBySchema.entrySet()) {
@@ -115,7 +118,9 @@ class SchemaRegistryStoreTests {
 		return versions;
 	}
 
-	/** A record schema; versions add optional fields, so each is compatible with the last. */
+	/**
+	 * A record schema; versions add optional fields, so each is compatible with the last.
+	 */
 	private static String schema(String name, int version) {
 		StringBuilder fields = new StringBuilder("{\"name\":\"a\",\"type\":\"int\"}");
 		for (int i = 2; i <= version; i++) {
