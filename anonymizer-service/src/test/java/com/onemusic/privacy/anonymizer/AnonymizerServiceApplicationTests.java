@@ -1,31 +1,13 @@
 package com.onemusic.privacy.anonymizer;
 
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.web.reactive.server.WebTestClient;
-
-import com.onemusic.privacy.events.Topics;
-import com.onemusic.privacy.testsupport.ServiceChecks;
+import com.onemusic.privacy.testsupport.ServiceContractTests;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 
+/**
+ * anonymizer-service keeps the contract every service keeps (see
+ * {@link ServiceContractTests}).
+ */
 @ServiceIntegrationTest(properties = "spring.config.name=" + AnonymizerServiceApplication.NAME)
-class AnonymizerServiceApplicationTests {
-
-	@Autowired
-	private WebTestClient web;
-
-	@Test
-	void startsLiveAndReadyOnKafkaMongoAndTheRegistry() {
-		ServiceChecks.assertLiveAndReady(this.web);
-	}
-
-	@Test
-	void createsTheContractTopicsAndTheirDeadLetterTopics() throws Exception {
-		ServiceChecks.assertTopicsExist(Set.of(Topics.DELETION_REQUESTED.name(),
-				Topics.DELETION_REQUESTED.deadLetterTopic(), Topics.CONSENT_CHANGED.deadLetterTopic()));
-	}
+class AnonymizerServiceApplicationTests extends ServiceContractTests {
 
 }

@@ -84,27 +84,22 @@ public class RestSchemaRegistryClient implements SchemaRegistryClient {
 
 	@Override
 	public int register(String subject, Schema schema) {
-		SubjectSchema key = new SubjectSchema(subject, schema);
-		Integer cached = this.registeredIds.get(key);
-		if (cached != null) {
-			return cached;
-		}
-		JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
-		int id = answer.path("id").asInt();
-		this.registeredIds.put(key, id);
-		this.schemasById.putIfAbsent(id, schema);
-		return id;
+		return cachedId(subject, schema, "/subjects/" + encode(subject) + "/versions");
 	}
 
 	@Override
 	public int lookup(String subject, Schema schema) {
+		return cachedId(subject, schema, "/subjects/" + encode(subject));
+	}
+
+	/** Registers or looks up (by path) a schema's id, once per subject and schema. */
+	private int cachedId(String subject, Schema schema, String path) {
 		SubjectSchema key = new SubjectSchema(subject, schema);
 		Integer cached = this.registeredIds.get(key);
 		if (cached != null) {
 			return cached;
 		}
-		JsonNode answer = call("POST", "/subjects/" + encode(subject), schemaBody(schema));
-		int id = answer.path("id").asInt();
+		int id = call("POST", path, schemaBody(schema)).path("id").asInt();
 		this.registeredIds.put(key, id);
 		this.schemasById.putIfAbsent(id, schema);
 		return id;

@@ -39,6 +39,7 @@ import com.onemusic.privacy.events.DeletionRequested;
 import com.onemusic.privacy.platform.sample.SampleApplication;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
 import com.onemusic.privacy.serde.AvroSerializer;
+import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
 
@@ -71,28 +72,7 @@ class PlatformIntegrationTests {
 
 	@Test
 	void readinessReportsKafkaMongoAndTheRegistryUp() {
-		this.web.get()
-			.uri("/actuator/health/readiness")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.status")
-			.isEqualTo("UP")
-			.jsonPath("$.components.kafka.status")
-			.isEqualTo("UP")
-			.jsonPath("$.components.mongo.status")
-			.isEqualTo("UP")
-			.jsonPath("$.components.schemaRegistry.status")
-			.isEqualTo("UP");
-		this.web.get()
-			.uri("/actuator/health/liveness")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.status")
-			.isEqualTo("UP");
+		ServiceChecks.assertLiveAndReady(this.web);
 	}
 
 	@Test
