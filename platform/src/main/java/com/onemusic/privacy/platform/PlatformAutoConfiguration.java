@@ -16,6 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -34,6 +35,11 @@ import org.springframework.kafka.support.serializer.StringOrBytesSerializer;
 import org.springframework.util.backoff.FixedBackOff;
 
 import com.onemusic.privacy.events.Topic;
+import com.onemusic.privacy.platform.outbox.MongoLease;
+import com.onemusic.privacy.platform.outbox.OutboxProperties;
+import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.outbox.OutboxSource;
+import com.onemusic.privacy.platform.web.ProblemAdvice;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
 import com.onemusic.privacy.serde.SubjectNameStrategy;
@@ -47,7 +53,7 @@ import com.onemusic.privacy.serde.SubjectNameStrategy;
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class,
 		beforeName = "org.springframework.boot.mongodb.autoconfigure.health.MongoReactiveHealthContributorAutoConfiguration")
-@EnableConfigurationProperties(PlatformProperties.class)
+@EnableConfigurationProperties({ PlatformProperties.class, OutboxProperties.class })
 public class PlatformAutoConfiguration {
 
 	/** Header of a dead letter that holds the chain of causes of its failure. */
@@ -119,6 +125,24 @@ public class PlatformAutoConfiguration {
 	@ConditionalOnMissingBean(name = "mongoHealthIndicator")
 	MongoPingHealthIndicator mongoHealthIndicator(ReactiveMongoTemplate mongoTemplate) {
 		return new MongoPingHealthIndicator(mongoTemplate);
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "privacy.outbox.enabled", havingValue = "true", matchIfMissing = true)
+	@ConditionalOnBean(OutboxSource.class)
+	OutboxRelay outboxRelay(List<OutboxSource> sources, KafkaTemplate<?, ?> kafkaTemplate,
+			ReactiveMongoTemplate mongoTemplate, OutboxProperties properties,
+			@Value("${spring.application.name:privacy}") String applicationName) {
+		@SuppressWarnings("unchecked")
+		KafkaTemplate<String, Object> template = (KafkaTemplate<String, Object>) kafkaTemplate;
+		return new OutboxRelay(sources, template,
+				new MongoLease(mongoTemplate, applicationName + "-outbox-relay", properties.leaseTtl()),
+				properties.pollInterval(), properties.batchSize(), properties.sendTimeout());
+	}
+
+	@Bean
+	ProblemAdvice problemAdvice() {
+		return new ProblemAdvice();
 	}
 
 	@Bean(destroyMethod = "close")

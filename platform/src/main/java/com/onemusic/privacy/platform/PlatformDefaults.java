@@ -49,6 +49,8 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 				"com.onemusic.privacy.serde.AvroDeserializer");
 		defaults.put("spring.mongodb.uri", "${MONGODB_URI:mongodb://localhost:27017/" + name + "}");
 		defaults.put("spring.jmx.enabled", "false");
+		defaults.put("spring.jackson.deserialization.fail-on-unknown-properties", "true");
+		defaults.put("spring.webflux.problemdetails.enabled", "true");
 		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.endpoint.health.show-details", "always");

@@ -1,0 +1,183 @@
+package com.onemusic.privacy.platform.outbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+/**
+ * Publishes what {@link OutboxSource}s hold: reads the oldest unpublished entries, sends
+ * their records, waits until Kafka acknowledged all of them, then marks the entries
+ * published. A process that dies anywhere in between publishes the entry again when it
+ * (or another instance) comes back: an event goes out at least once, with the same event
+ * id, and consumers de-duplicate by that id, so it takes effect exactly once.
+ *
+ * <p>
+ * One instance at a time holds the relay's {@link MongoLease}, so that one user's records
+ * keep their order across instances. The relay wakes when a service calls
+ * {@link #trigger()} after a write, and otherwise polls.
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(OutboxRelay.class);
+
+	private final List<OutboxSource> sources;
+
+	private final KafkaTemplate<String, Object> kafka;
+
+	private final MongoLease lease;
+
+	private final Duration pollInterval;
+
+	private final int batchSize;
+
+	private final Duration sendTimeout;
+
+	private final Object wakeUp = new Object();
+
+	private boolean triggered;
+
+	private volatile boolean running;
+
+	private Thread thread;
+
+	public OutboxRelay(List<OutboxSource> sources, KafkaTemplate<String, Object> kafka, MongoLease lease,
+			Duration pollInterval, int batchSize, Duration sendTimeout) {
+		this.sources = List.copyOf(sources);
+		this.kafka = kafka;
+		this.lease = lease;
+		this.pollInterval = pollInterval;
+		this.batchSize = batchSize;
+		this.sendTimeout = sendTimeout;
+	}
+
+	/** Asks the relay to look for new entries now. Never blocks. */
+	public void trigger() {
+		synchronized (this.wakeUp) {
+			this.triggered = true;
+			this.wakeUp.notifyAll();
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+		this.thread = new Thread(this::run, "outbox-relay");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		trigger();
+		if (this.thread != null) {
+			try {
+				this.thread.join(this.sendTimeout.toMillis() + 1000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		try {
+			this.lease.release();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not release the outbox lease: {}", ex.toString());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Stops before the Kafka producer and MongoDB client it uses.
+		return SmartLifecycle.DEFAULT_PHASE - 100;
+	}
+
+	private void run() {
+		while (this.running) {
+			boolean more = false;
+			try {
+				if (this.lease.tryAcquire()) {
+					for (OutboxSource source : this.sources) {
+						more |= drain(source);
+					}
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Outbox relay round failed, will retry: {}", ex.toString());
+			}
+			if (!more) {
+				await();
+			}
+		}
+	}
+
+	private void await() {
+		synchronized (this.wakeUp) {
+			if (!this.triggered && this.running) {
+				try {
+					this.wakeUp.wait(this.pollInterval.toMillis());
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					this.running = false;
+				}
+			}
+			this.triggered = false;
+		}
+	}
+
+	/**
+	 * Publishes one batch of a source.
+	 * @return whether the batch was full, so that more may wait
+	 */
+	boolean drain(OutboxSource source) {
+		List<PendingEntry> batch = source.pending(this.batchSize).collectList().block(this.sendTimeout);
+		if (batch == null || batch.isEmpty()) {
+			return false;
+		}
+		List<List<CompletableFuture<SendResult<String, Object>>>> sends = new ArrayList<>();
+		for (PendingEntry entry : batch) {
+			List<CompletableFuture<SendResult<String, Object>>> entrySends = new ArrayList<>();
+			for (OutboxMessage message : entry.messages()) {
+				entrySends.add(this.kafka.send(message.topic(), message.key(), message.value()));
+			}
+			sends.add(entrySends);
+		}
+		// Entries are marked in order, up to the first whose records were not all
+		// acknowledged: a later entry of the same user must not overtake it.
+		List<Object> published = new ArrayList<>();
+		for (int i = 0; i < batch.size(); i++) {
+			try {
+				for (CompletableFuture<SendResult<String, Object>> send : sends.get(i)) {
+					send.get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+				}
+				published.add(batch.get(i).id());
+			}
+			catch (Exception ex) {
+				if (ex instanceof InterruptedException) {
+					Thread.currentThread().interrupt();
+				}
+				logger.warn("Publishing {} entry {} failed, will retry: {}", source.name(), batch.get(i).id(),
+						ex.toString());
+				break;
+			}
+		}
+		source.markPublished(published).block(this.sendTimeout);
+		return published.size() == batch.size() && batch.size() == this.batchSize;
+	}
+
+}

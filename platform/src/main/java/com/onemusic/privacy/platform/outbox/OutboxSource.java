@@ -1,0 +1,35 @@
+package com.onemusic.privacy.platform.outbox;
+
+import java.util.List;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A collection whose documents are at once the record of a change and its outbox entry:
+ * written in one single-document write, published by the {@link OutboxRelay} after Kafka
+ * acknowledged every record, then marked published.
+ */
+public interface OutboxSource {
+
+	/**
+	 * A name for logs.
+	 * @return the source's name
+	 */
+	String name();
+
+	/**
+	 * The oldest unpublished entries, in the order they must be published.
+	 * @param limit how many at most
+	 * @return the entries
+	 */
+	Flux<PendingEntry> pending(int limit);
+
+	/**
+	 * Marks entries published.
+	 * @param ids their ids
+	 * @return completion
+	 */
+	Mono<Void> markPublished(List<Object> ids);
+
+}
