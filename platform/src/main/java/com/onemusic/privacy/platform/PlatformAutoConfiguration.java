@@ -35,6 +35,7 @@ import org.springframework.kafka.support.serializer.StringOrBytesSerializer;
 import org.springframework.util.backoff.FixedBackOff;
 
 import com.onemusic.privacy.events.Topic;
+import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.outbox.MongoLease;
 import com.onemusic.privacy.platform.outbox.OutboxProperties;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
@@ -74,8 +75,10 @@ public class PlatformAutoConfiguration {
 	@ConditionalOnMissingBean(CommonErrorHandler.class)
 	DefaultErrorHandler kafkaErrorHandler(DeadLetterPublishingRecoverer deadLetterPublishingRecoverer,
 			PlatformProperties properties) {
-		return new DefaultErrorHandler(deadLetterPublishingRecoverer,
+		DefaultErrorHandler handler = new DefaultErrorHandler(deadLetterPublishingRecoverer,
 				new FixedBackOff(properties.retryInterval().toMillis(), properties.retryAttempts()));
+		handler.addNotRetryableExceptions(RejectedRecord.class);
+		return handler;
 	}
 
 	@Bean

@@ -48,6 +48,7 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("spring.kafka.consumer.properties.spring.deserializer.value.delegate.class",
 				"com.onemusic.privacy.serde.AvroDeserializer");
 		defaults.put("spring.mongodb.uri", "${MONGODB_URI:mongodb://localhost:27017/" + name + "}");
+		defaults.put("spring.mongodb.representation.uuid", "standard");
 		defaults.put("spring.jmx.enabled", "false");
 		defaults.put("spring.jackson.deserialization.fail-on-unknown-properties", "true");
 		defaults.put("spring.webflux.problemdetails.enabled", "true");

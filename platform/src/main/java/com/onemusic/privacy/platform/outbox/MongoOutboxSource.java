@@ -39,14 +39,34 @@ public class MongoOutboxSource<T> implements OutboxSource {
 
 	private final Function<T, List<OutboxMessage>> messages;
 
+	private final Function<T, Mono<Void>> whenPublished;
+
+	/**
+	 * Creates a source.
+	 * @param name a name for logs
+	 * @param mongo the template
+	 * @param type the document class
+	 * @param collection the collection
+	 * @param id the id of a document
+	 * @param messages the records a document publishes
+	 * @param whenPublished an idempotent step run for each document after its records
+	 * were acknowledged and before it is marked published (e.g. updating a read model);
+	 * it runs again if the process dies before the mark
+	 */
 	public MongoOutboxSource(String name, ReactiveMongoTemplate mongo, Class<T> type, String collection,
-			Function<T, Object> id, Function<T, List<OutboxMessage>> messages) {
+			Function<T, Object> id, Function<T, List<OutboxMessage>> messages, Function<T, Mono<Void>> whenPublished) {
 		this.name = name;
 		this.mongo = mongo;
 		this.type = type;
 		this.collection = collection;
 		this.id = id;
 		this.messages = messages;
+		this.whenPublished = whenPublished;
+	}
+
+	public MongoOutboxSource(String name, ReactiveMongoTemplate mongo, Class<T> type, String collection,
+			Function<T, Object> id, Function<T, List<OutboxMessage>> messages) {
+		this(name, mongo, type, collection, id, messages, (document) -> Mono.empty());
 	}
 
 	/**
@@ -68,17 +88,19 @@ public class MongoOutboxSource<T> implements OutboxSource {
 	public Flux<PendingEntry> pending(int limit) {
 		Query query = Query.query(Criteria.where(PUBLISHED).is(false)).with(Sort.by("_id")).limit(limit);
 		return this.mongo.find(query, this.type, this.collection)
-			.map((document) -> new PendingEntry(this.id.apply(document), this.messages.apply(document)));
+			.map((document) -> new PendingEntry(this.id.apply(document), this.messages.apply(document), document));
 	}
 
 	@Override
-	public Mono<Void> markPublished(List<Object> ids) {
-		if (ids.isEmpty()) {
+	public Mono<Void> markPublished(List<PendingEntry> entries) {
+		if (entries.isEmpty()) {
 			return Mono.empty();
 		}
-		return this.mongo
-			.updateMulti(Query.query(Criteria.where("_id").in(ids)),
-					new Update().set(PUBLISHED, true).set("publishedAt", Instant.now()), this.collection)
+		List<Object> ids = entries.stream().map(PendingEntry::id).toList();
+		return Flux.fromIterable(entries)
+			.concatMap((entry) -> this.whenPublished.apply(this.type.cast(entry.document())))
+			.then(this.mongo.updateMulti(Query.query(Criteria.where("_id").in(ids)),
+					new Update().set(PUBLISHED, true).set("publishedAt", Instant.now()), this.collection))
 			.then();
 	}
 

@@ -159,13 +159,13 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 		// Entries are marked in order, up to the first whose records were not all
 		// acknowledged: a later entry of the same user must not overtake it.
-		List<Object> published = new ArrayList<>();
+		List<PendingEntry> published = new ArrayList<>();
 		for (int i = 0; i < batch.size(); i++) {
 			try {
 				for (CompletableFuture<SendResult<String, Object>> send : sends.get(i)) {
 					send.get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
 				}
-				published.add(batch.get(i).id());
+				published.add(batch.get(i));
 			}
 			catch (Exception ex) {
 				if (ex instanceof InterruptedException) {

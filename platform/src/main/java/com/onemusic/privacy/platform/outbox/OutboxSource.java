@@ -26,10 +26,10 @@ public interface OutboxSource {
 	Flux<PendingEntry> pending(int limit);
 
 	/**
-	 * Marks entries published.
-	 * @param ids their ids
+	 * Marks entries published, once Kafka acknowledged all their records.
+	 * @param entries the entries
 	 * @return completion
 	 */
-	Mono<Void> markPublished(List<Object> ids);
+	Mono<Void> markPublished(List<PendingEntry> entries);
 
 }

@@ -7,7 +7,12 @@ import java.util.List;
  *
  * @param id the document id
  * @param messages the records, in order
+ * @param document the stored document itself
  */
-public record PendingEntry(Object id, List<OutboxMessage> messages) {
+public record PendingEntry(Object id, List<OutboxMessage> messages, Object document) {
+
+	public PendingEntry {
+		messages = List.copyOf(messages);
+	}
 
 }

@@ -1,0 +1,90 @@
+package com.onemusic.privacy.consent;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+
+import com.onemusic.privacy.consent.ledger.ConsentLedger;
+import com.onemusic.privacy.consent.ledger.ConsentProjection;
+import com.onemusic.privacy.consent.ledger.ConsentRules;
+import com.onemusic.privacy.consent.ledger.LedgerEntry;
+import com.onemusic.privacy.consent.messaging.ConsentEvents;
+import com.onemusic.privacy.consent.policy.PolicyService;
+import com.onemusic.privacy.consent.policy.PolicyVersion;
+import com.onemusic.privacy.consent.receipt.ConsentReceipts;
+import com.onemusic.privacy.consent.scope.ScopeCatalog;
+import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
+import com.onemusic.privacy.platform.outbox.OutboxRelay;
+
+/** Wires consent-service's parts. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ConsentProperties.class)
+class ConsentConfiguration {
+
+	@Bean
+	ScopeCatalog scopeCatalog(ConsentProperties properties) {
+		return properties.catalog();
+	}
+
+	@Bean
+	Runnable publishSoon(ObjectProvider<OutboxRelay> relay) {
+		return () -> relay.ifAvailable(OutboxRelay::trigger);
+	}
+
+	@Bean
+	PolicyService policyService(ReactiveMongoTemplate mongo, ScopeCatalog catalog, Runnable publishSoon) {
+		return new PolicyService(mongo, catalog, publishSoon);
+	}
+
+	@Bean
+	ConsentLedger consentLedger(ReactiveMongoTemplate mongo, ScopeCatalog catalog, ConsentProperties properties,
+			PolicyService policies, Runnable publishSoon) {
+		return new ConsentLedger(mongo, new ConsentRules(catalog, properties.minorAge(), properties.maxBatchSize()),
+				policies, publishSoon, Clock.systemUTC());
+	}
+
+	@Bean
+	ConsentProjection consentProjection(ReactiveMongoTemplate mongo) {
+		return new ConsentProjection(mongo);
+	}
+
+	@Bean
+	ConsentReceipts consentReceipts(ConsentProperties properties, ScopeCatalog catalog) {
+		return new ConsentReceipts(properties, catalog);
+	}
+
+	@Bean
+	MongoOutboxSource<LedgerEntry> ledgerOutbox(ReactiveMongoTemplate mongo, ConsentProjection projection,
+			PolicyService policies) {
+		return new MongoOutboxSource<>("consent ledger", mongo, LedgerEntry.class, LedgerEntry.COLLECTION,
+				LedgerEntry::id, ConsentEvents::of,
+				(entry) -> policies.history().flatMap((history) -> projection.apply(entry, history)));
+	}
+
+	@Bean
+	MongoOutboxSource<PolicyVersion> policyOutbox(ReactiveMongoTemplate mongo) {
+		return new MongoOutboxSource<>("policy versions", mongo, PolicyVersion.class, PolicyVersion.COLLECTION,
+				PolicyVersion::version, ConsentEvents::of);
+	}
+
+	/** Indexes and the initial policy exist before the service takes requests. */
+	@Bean
+	SmartInitializingSingleton consentStoreInitializer(ConsentLedger ledger, ConsentProjection projection,
+			PolicyService policies, MongoOutboxSource<LedgerEntry> ledgerOutbox,
+			MongoOutboxSource<PolicyVersion> policyOutbox, ConsentProperties properties) {
+		return () -> Mono
+			.when(ledger.createIndexes(), projection.createIndexes(), ledgerOutbox.createIndex(),
+					policyOutbox.createIndex())
+			.then(policies.initialize(properties.initialPolicy()))
+			.block(Duration.ofSeconds(60));
+	}
+
+}

@@ -1,0 +1,38 @@
+package com.onemusic.privacy.consent.messaging;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+import com.onemusic.privacy.consent.ledger.ConsentLedger;
+import com.onemusic.privacy.consent.ledger.ConsentRefused;
+import com.onemusic.privacy.events.DeletionKind;
+import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.platform.messaging.RejectedRecord;
+
+/**
+ * consent-service's part of a deletion or account closure: every consent of the user is
+ * withdrawn (published as ConsentChanged), and the step is reported as
+ * ErasureStepReported. The ledger itself is kept as proof, which the report says.
+ */
+@Component
+class DeletionRequestedListener {
+
+	private final ConsentLedger ledger;
+
+	DeletionRequestedListener(ConsentLedger ledger) {
+		this.ledger = ledger;
+	}
+
+	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).DELETION_REQUESTED.name()}")
+	Mono<Void> on(DeletionRequested event) {
+		return this.ledger
+			.eraseFor(event.getUserId(), event.getRequestId(), event.getKind() == DeletionKind.ACCOUNT_CLOSURE)
+			.onErrorMap(ConsentRefused.class,
+					(ex) -> new RejectedRecord(
+							"DeletionRequested " + event.getEventId() + " refused: " + ex.getMessage(), ex))
+			.then();
+	}
+
+}

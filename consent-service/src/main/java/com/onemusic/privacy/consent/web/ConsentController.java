@@ -1,0 +1,105 @@
+package com.onemusic.privacy.consent.web;
+
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import reactor.core.publisher.Mono;
+
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.onemusic.privacy.consent.ledger.ChainVerification;
+import com.onemusic.privacy.consent.ledger.ConsentCommand;
+import com.onemusic.privacy.consent.ledger.ConsentLedger;
+import com.onemusic.privacy.consent.ledger.ConsentRules;
+import com.onemusic.privacy.consent.policy.PolicyService;
+import com.onemusic.privacy.consent.policy.PolicyVersion;
+import com.onemusic.privacy.consent.scope.ScopeCatalog;
+import com.onemusic.privacy.consent.web.ConsentViews.ChangeResult;
+import com.onemusic.privacy.consent.web.ConsentViews.ConsentView;
+import com.onemusic.privacy.consent.web.ConsentViews.HistoryEntry;
+import com.onemusic.privacy.consent.web.ConsentViews.UserConsents;
+import com.onemusic.privacy.platform.web.ApiProblem;
+
+/**
+ * A user's consents: change them, read them now or as of an instant, their history and
+ * its integrity.
+ */
+@RestController
+class ConsentController {
+
+	private final ConsentLedger ledger;
+
+	private final PolicyService policies;
+
+	private final ScopeCatalog catalog;
+
+	ConsentController(ConsentLedger ledger, PolicyService policies, ScopeCatalog catalog) {
+		this.ledger = ledger;
+		this.policies = policies;
+		this.catalog = catalog;
+	}
+
+	/**
+	 * Grants or withdraws several scopes at once. Repeating the current state records
+	 * nothing; a retried request with the same {@code Idempotency-Key} answers what the
+	 * first one recorded.
+	 */
+	@PutMapping("/users/{userId}/consents")
+	Mono<ChangeResult> change(@PathVariable String userId,
+			@RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+			@Valid @RequestBody ConsentRequests.ChangeConsents body) {
+		ConsentRules.checkUserId(userId);
+		if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
+			return Mono.error(ApiProblem.badRequest("invalid-idempotency-key",
+					"The Idempotency-Key header must be 1 to 128 characters"));
+		}
+		ConsentCommand command = new ConsentCommand(userId, body.policyVersion(), body.method(), body.sourceSystem(),
+				(body.occurredAt() != null) ? body.occurredAt() : Instant.now(), body.birthDate(),
+				(body.guardian() != null) ? body.guardian().toGuardian() : null, null,
+				body.changes()
+					.stream()
+					.map((change) -> new ConsentCommand.Requested(change.scope(), change.status()))
+					.toList(),
+				(idempotencyKey != null) ? "api:" + userId + ":" + idempotencyKey : null);
+		return this.ledger.record(command).zipWith(this.policies.history()).map((result) -> {
+			ConsentLedger.Recorded recorded = result.getT1();
+			return new ChangeResult(userId, recorded.changed(),
+					(recorded.entry() != null) ? recorded.entry().sequence() : null,
+					(recorded.entry() != null && recorded.changed()) ? recorded.entry().receiptId() : null,
+					ConsentView.of(recorded.state(), this.catalog, result.getT2()));
+		});
+	}
+
+	/** The user's consents now, or as they were at {@code at} (ISO-8601 instant). */
+	@GetMapping("/users/{userId}/consents")
+	Mono<UserConsents> consents(@PathVariable String userId,
+			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
+		return this.ledger.state(userId, at)
+			.zipWith(this.policies.history())
+			.map((result) -> new UserConsents(userId, at,
+					result.getT2().current().map(PolicyVersion::version).orElse(null),
+					ConsentView.of(result.getT1(), this.catalog, result.getT2())));
+	}
+
+	/** Every change of the user's consents, in the order recorded. */
+	@GetMapping("/users/{userId}/consents/history")
+	Mono<List<HistoryEntry>> history(@PathVariable String userId) {
+		ConsentRules.checkUserId(userId);
+		return this.ledger.entries(userId).map(HistoryEntry::of).collectList();
+	}
+
+	/** Checks the user's hash chain and names the first broken link. */
+	@GetMapping("/users/{userId}/ledger/verification")
+	Mono<ChainVerification> verification(@PathVariable String userId) {
+		return this.ledger.verify(userId);
+	}
+
+}
