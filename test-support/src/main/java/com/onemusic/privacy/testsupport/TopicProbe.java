@@ -79,17 +79,25 @@ public final class TopicProbe {
 	 */
 	public static List<ConsumerRecord<String, Object>> read(String topic,
 			Predicate<ConsumerRecord<String, Object>> match, int expected, Duration timeout) {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
-				"probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		AvroDeserializer<Object> deserializer = new AvroDeserializer<>(null, registry(), false);
 		List<ConsumerRecord<String, Object>> found = new ArrayList<>();
-		try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-				new AvroDeserializer<>(null, registry(), false))) {
+		try (KafkaConsumer<String, byte[]> consumer = rawConsumer()) {
 			consumer.subscribe(List.of(topic));
 			long deadline = System.nanoTime() + timeout.toNanos();
 			long settle = Long.MAX_VALUE;
 			while (System.nanoTime() < Math.min(deadline, settle)) {
-				for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
+				for (ConsumerRecord<String, byte[]> raw : consumer.poll(Duration.ofMillis(200))) {
+					Object value;
+					try {
+						value = deserializer.deserialize(topic, raw.value());
+					}
+					catch (RuntimeException poison) {
+						// Poison records that tests put on the topic are not what is
+						// looked for.
+						continue;
+					}
+					ConsumerRecord<String, Object> record = new ConsumerRecord<>(raw.topic(), raw.partition(),
+							raw.offset(), raw.key(), value);
 					if (match.test(record)) {
 						found.add(record);
 					}
@@ -100,6 +108,13 @@ public final class TopicProbe {
 			}
 		}
 		return found;
+	}
+
+	private static KafkaConsumer<String, byte[]> rawConsumer() {
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
+				"probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
 	}
 
 	/**

@@ -2,8 +2,6 @@ package com.onemusic.privacy.consent.messaging;
 
 import java.util.List;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -33,9 +31,9 @@ class ConsentSubmissionListener {
 	}
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).CONSENT_CHANGED.name()}")
-	Mono<Void> on(ConsentChanged event) {
+	void on(ConsentChanged event) {
 		if (event.getSequence() != null) {
-			return Mono.empty();
+			return;
 		}
 		ConsentCommand command;
 		try {
@@ -46,13 +44,13 @@ class ConsentSubmissionListener {
 					"event:" + event.getEventId());
 		}
 		catch (IllegalArgumentException ex) {
-			return Mono.error(new RejectedRecord("ConsentChanged " + event.getEventId() + ": " + ex.getMessage(), ex));
+			throw new RejectedRecord("ConsentChanged " + event.getEventId() + ": " + ex.getMessage(), ex);
 		}
-		return this.ledger.record(command)
+		this.ledger.record(command)
 			.onErrorMap(ConsentRefused.class,
 					(ex) -> new RejectedRecord("ConsentChanged " + event.getEventId() + " refused: " + ex.reason()
 							+ ": " + ex.getMessage(), ex))
-			.then();
+			.block(Listeners.TIMEOUT);
 	}
 
 	private static ConsentMethod method(ConsentChanged event) {

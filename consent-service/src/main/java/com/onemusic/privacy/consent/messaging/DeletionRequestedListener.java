@@ -1,7 +1,5 @@
 package com.onemusic.privacy.consent.messaging;
 
-import reactor.core.publisher.Mono;
-
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -26,13 +24,12 @@ class DeletionRequestedListener {
 	}
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).DELETION_REQUESTED.name()}")
-	Mono<Void> on(DeletionRequested event) {
-		return this.ledger
-			.eraseFor(event.getUserId(), event.getRequestId(), event.getKind() == DeletionKind.ACCOUNT_CLOSURE)
+	void on(DeletionRequested event) {
+		this.ledger.eraseFor(event.getUserId(), event.getRequestId(), event.getKind() == DeletionKind.ACCOUNT_CLOSURE)
 			.onErrorMap(ConsentRefused.class,
 					(ex) -> new RejectedRecord(
 							"DeletionRequested " + event.getEventId() + " refused: " + ex.getMessage(), ex))
-			.then();
+			.block(Listeners.TIMEOUT);
 	}
 
 }

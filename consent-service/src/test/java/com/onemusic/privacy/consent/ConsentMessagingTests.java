@@ -1,0 +1,184 @@
+package com.onemusic.privacy.consent;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentMethod;
+import com.onemusic.privacy.events.ConsentStatus;
+import com.onemusic.privacy.events.DeletionGround;
+import com.onemusic.privacy.events.DeletionKind;
+import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.events.ErasureStepReported;
+import com.onemusic.privacy.events.ErasureStepStatus;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.PlatformAutoConfiguration;
+import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
+import com.onemusic.privacy.testsupport.TopicProbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * consent-service as other backend services meet it on Kafka: their ConsentChanged events
+ * are recorded once however often they arrive, an account closure withdraws everything
+ * and reports the step, and an event that breaks a rule goes to the dead-letter topic.
+ */
+@ServiceIntegrationTest(properties = "spring.config.name=" + ConsentServiceApplication.NAME)
+class ConsentMessagingTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@Autowired
+	private WebTestClient web;
+
+	@Test
+	void aConsentChangedFromAnotherServiceIsRecordedOnceAndRepublishedWithItsSequence() {
+		String user = ConsentApiTests.user();
+		ConsentChanged submitted = submission(user, "permission.location", ConsentStatus.GRANTED);
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user, submitted);
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user, submitted);
+		ConsentChanged withdrawn = submission(user, "permission.location", ConsentStatus.WITHDRAWN);
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user, withdrawn);
+
+		List<ConsumerRecord<String, Object>> recorded = TopicProbe.read(Topics.CONSENT_CHANGED.name(),
+				(record) -> user.equals(record.key()) && ((ConsentChanged) record.value()).getSequence() != null, 2,
+				WAIT);
+		assertThat(recorded).extracting((record) -> ((ConsentChanged) record.value()).getSequence())
+			.containsExactly(1L, 2L);
+		assertThat(recorded).extracting((record) -> ((ConsentChanged) record.value()).getSourceSystem())
+			.containsOnly("app-backend");
+		await().atMost(WAIT)
+			.untilAsserted(() -> this.web.get()
+				.uri("/users/{user}/consents/history", user)
+				.exchange()
+				.expectBody()
+				.jsonPath("$.length()")
+				.isEqualTo(2)
+				.jsonPath("$[0].method")
+				.isEqualTo("OS_PERMISSION_PROMPT"));
+	}
+
+	@Test
+	void anAccountClosureWithdrawsEveryConsentAndReportsTheStepOnceEvenWhenRedelivered() {
+		String user = ConsentApiTests.user();
+		this.web.put()
+			.uri("/users/{user}/consents", user)
+			.bodyValue(
+					ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED"),
+							ConsentApiTests.change("sharing.merchants", "GRANTED"),
+							ConsentApiTests.change("permission.camera", "WITHDRAWN")))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		String requestId = "dsr-" + UUID.randomUUID();
+		DeletionRequested closure = DeletionRequested.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setRequestId(requestId)
+			.setKind(DeletionKind.ACCOUNT_CLOSURE)
+			.setGround(DeletionGround.ACCOUNT_CLOSURE)
+			.setVerifiedAt(Instant.now())
+			.setDueDate(LocalDate.of(2026, 12, 21))
+			.setRequiredParticipants(List.of("consent-service"))
+			.build();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, closure);
+
+		List<ConsumerRecord<String, Object>> steps = TopicProbe.read(Topics.ERASURE_PROGRESS.name(),
+				(record) -> user.equals(record.key()), 1, WAIT);
+		assertThat(steps).singleElement().satisfies((record) -> {
+			ErasureStepReported step = (ErasureStepReported) record.value();
+			assertThat(step.getRequestId()).isEqualTo(requestId);
+			assertThat(step.getParticipant()).isEqualTo("consent-service");
+			assertThat(step.getStatus()).isEqualTo(ErasureStepStatus.PARTIALLY_RETAINED);
+			assertThat(step.getCounts()).containsEntry("withdrawn", 2L);
+			assertThat(step.getRetained()).singleElement()
+				.satisfies((item) -> assertThat(item.getCategory()).isEqualTo("consent ledger"));
+		});
+		List<ConsumerRecord<String, Object>> withdrawals = TopicProbe.read(Topics.CONSENT_CHANGED.name(),
+				(record) -> user.equals(record.key())
+						&& ((ConsentChanged) record.value()).getMethod() == ConsentMethod.ACCOUNT_CLOSURE,
+				2, WAIT);
+		assertThat(withdrawals).extracting((record) -> ((ConsentChanged) record.value()).getScope())
+			.containsExactlyInAnyOrder("purpose.marketing-push", "sharing.merchants");
+		assertThat(withdrawals).extracting((record) -> ((ConsentChanged) record.value()).getStatus())
+			.containsOnly(ConsentStatus.WITHDRAWN);
+
+		// The same request again (redelivery, or dsr-service asking again): no new entry,
+		// the step is reported again.
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, closure);
+		List<ConsumerRecord<String, Object>> reported = TopicProbe.read(Topics.ERASURE_PROGRESS.name(),
+				(record) -> user.equals(record.key()), 2, WAIT);
+		assertThat(reported).hasSize(2);
+		assertThat(reported).extracting((record) -> ((ErasureStepReported) record.value()).getEventId())
+			.as("the same step, de-duplicable by its event id")
+			.containsOnly(((ErasureStepReported) reported.get(0).value()).getEventId());
+		this.web.get()
+			.uri("/users/{user}/consents/history", user)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(2)
+			.jsonPath("$[1].erasureRequestId")
+			.isEqualTo(requestId);
+		this.web.get()
+			.uri("/users/{user}/consents", user)
+			.exchange()
+			.expectBody()
+			.jsonPath("$.consents[?(@.effective==true)]")
+			.isEmpty();
+	}
+
+	@Test
+	void aSubmissionThatBreaksARuleGoesToTheDeadLetterTopicAndTheNextIsStillRecorded() {
+		String user = ConsentApiTests.user();
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
+				submission(user, "purpose.mind-reading", ConsentStatus.GRANTED));
+		TopicProbe.publishRaw(Topics.CONSENT_CHANGED.name(), user, new byte[] { 9, 9, 9, 9, 9, 9 });
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
+				submission(user, "purpose.marketing-push", ConsentStatus.GRANTED));
+
+		var dead = TopicProbe.readRaw(Topics.CONSENT_CHANGED.deadLetterTopic(), (record) -> user.equals(record.key()),
+				2, WAIT);
+		assertThat(dead).hasSize(2);
+		assertThat(dead)
+			.extracting((record) -> new String(
+					record.headers().lastHeader(PlatformAutoConfiguration.ROOT_CAUSE_HEADER).value(),
+					StandardCharsets.UTF_8))
+			.anySatisfy((cause) -> assertThat(cause).contains("UNKNOWN_SCOPE").contains("purpose.mind-reading"))
+			.anySatisfy((cause) -> assertThat(cause).contains("Unknown magic byte 0x09"));
+		await().atMost(WAIT)
+			.untilAsserted(() -> this.web.get()
+				.uri("/users/{user}/consents", user)
+				.exchange()
+				.expectBody()
+				.jsonPath("$.consents[0].scope")
+				.isEqualTo("purpose.marketing-push"));
+	}
+
+	private static ConsentChanged submission(String user, String scope, ConsentStatus status) {
+		return ConsentChanged.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setScope(scope)
+			.setStatus(status)
+			.setPolicyVersion("2026.01")
+			.setMethod(ConsentMethod.OS_PERMISSION_PROMPT)
+			.setSourceSystem("app-backend")
+			.build();
+	}
+
+}
