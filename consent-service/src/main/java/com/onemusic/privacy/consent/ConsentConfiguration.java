@@ -10,6 +10,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
@@ -35,20 +36,19 @@ class ConsentConfiguration {
 	}
 
 	@Bean
-	Runnable publishSoon(ObjectProvider<OutboxRelay> relay) {
-		return () -> relay.ifAvailable(OutboxRelay::trigger);
-	}
-
-	@Bean
-	PolicyService policyService(ReactiveMongoTemplate mongo, ScopeCatalog catalog, Runnable publishSoon) {
-		return new PolicyService(mongo, catalog, publishSoon);
+	PolicyService policyService(ReactiveMongoTemplate mongo, ScopeCatalog catalog, ObjectProvider<OutboxRelay> relay,
+			@Lazy MongoOutboxSource<PolicyVersion> policyOutbox) {
+		return new PolicyService(mongo, catalog,
+				(version) -> relay.ifAvailable((available) -> available.offer(policyOutbox, version)));
 	}
 
 	@Bean
 	ConsentLedger consentLedger(ReactiveMongoTemplate mongo, ScopeCatalog catalog, ConsentProperties properties,
-			PolicyService policies, Runnable publishSoon) {
+			PolicyService policies, ObjectProvider<OutboxRelay> relay,
+			@Lazy MongoOutboxSource<LedgerEntry> ledgerOutbox) {
 		return new ConsentLedger(mongo, new ConsentRules(catalog, properties.minorAge(), properties.maxBatchSize()),
-				policies, publishSoon, Clock.systemUTC());
+				policies, (entry) -> relay.ifAvailable((available) -> available.offer(ledgerOutbox, entry)),
+				Clock.systemUTC());
 	}
 
 	@Bean

@@ -23,17 +23,25 @@ public final class ConsentFold {
 	public static Map<String, ConsentState> fold(List<LedgerEntry> entries, Instant asOf) {
 		Map<String, ConsentState> states = new TreeMap<>();
 		for (LedgerEntry entry : entries) {
-			if (asOf != null && entry.occurredAt().isAfter(asOf)) {
-				continue;
-			}
-			for (ScopeChange change : entry.changes()) {
-				ConsentState candidate = new ConsentState(change.scope(), change.status(), entry.sequence(),
-						entry.occurredAt(), entry.policyVersion(), entry.method(),
-						(change.status() == ConsentStatus.GRANTED) ? entry.receiptId() : null);
-				states.merge(change.scope(), candidate, (current, next) -> next.newerThan(current) ? next : current);
+			if (asOf == null || !entry.occurredAt().isAfter(asOf)) {
+				apply(states, entry);
 			}
 		}
 		return states;
+	}
+
+	/**
+	 * Applies one entry to a state.
+	 * @param states the state by scope, changed in place
+	 * @param entry the entry
+	 */
+	public static void apply(Map<String, ConsentState> states, LedgerEntry entry) {
+		for (ScopeChange change : entry.changes()) {
+			ConsentState candidate = new ConsentState(change.scope(), change.status(), entry.sequence(),
+					entry.occurredAt(), entry.policyVersion(), entry.method(),
+					(change.status() == ConsentStatus.GRANTED) ? entry.receiptId() : null);
+			states.merge(change.scope(), candidate, (current, next) -> next.newerThan(current) ? next : current);
+		}
 	}
 
 }

@@ -6,7 +6,10 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -50,12 +53,20 @@ public class ConsentLedger {
 
 	private final PolicyService policies;
 
-	private final Runnable publishSoon;
+	private final Consumer<LedgerEntry> publishSoon;
 
 	private final Clock clock;
 
-	public ConsentLedger(ReactiveMongoTemplate mongo, ConsentRules rules, PolicyService policies, Runnable publishSoon,
-			Clock clock) {
+	/**
+	 * Creates the ledger.
+	 * @param mongo the template
+	 * @param rules the rules changes must satisfy
+	 * @param policies the policy versions
+	 * @param publishSoon hands a new entry to the outbox relay
+	 * @param clock the clock
+	 */
+	public ConsentLedger(ReactiveMongoTemplate mongo, ConsentRules rules, PolicyService policies,
+			Consumer<LedgerEntry> publishSoon, Clock clock) {
 		this.mongo = mongo;
 		this.rules = rules;
 		this.policies = policies;
@@ -70,9 +81,7 @@ public class ConsentLedger {
 	public Mono<Void> createIndexes() {
 		return Flux
 			.concat(this.mongo.indexOps(LedgerEntry.COLLECTION)
-				.createIndex(new Index().on("userId", Sort.Direction.ASC).on("sequence", Sort.Direction.ASC)),
-					this.mongo.indexOps(LedgerEntry.COLLECTION)
-						.createIndex(new Index().on("idempotencyKey", Sort.Direction.ASC).unique()),
+				.createIndex(new Index().on("idempotencyKey", Sort.Direction.ASC).unique()),
 					this.mongo.indexOps(LedgerEntry.COLLECTION)
 						.createIndex(new Index().on("receiptId", Sort.Direction.ASC)))
 			.then();
@@ -90,20 +99,19 @@ public class ConsentLedger {
 			return Mono.error(new ConsentRefused(ConsentRefused.Reason.METHOD_NOT_ALLOWED,
 					"Only the system records changes with method " + command.method()));
 		}
-		return this.policies.history().flatMap((history) -> attempt(command, history, 1));
+		return this.policies.historyKnowing(command.policyVersion()).flatMap((history) -> attempt(command, history, 1));
 	}
 
 	private Mono<Recorded> attempt(ConsentCommand command, PolicyHistory history, int attempt) {
-		return entries(command.userId()).collectList().flatMap((entries) -> {
-			Map<String, ConsentState> current = ConsentFold.fold(entries, null);
+		return snapshot(command.userId()).flatMap((snapshot) -> {
 			Instant now = this.clock.instant();
-			List<ConsentCommand.Requested> effective = this.rules.plan(command, current, history,
-					knownBirthDate(entries), now);
+			List<ConsentCommand.Requested> effective = this.rules.plan(command, snapshot.states(), history,
+					snapshot.birthDate(), now);
 			if (effective.isEmpty()) {
-				return Mono.just(new Recorded(false, last(entries), current));
+				return Mono.just(new Recorded(false, null, snapshot.sequence(), snapshot.states()));
 			}
-			LedgerEntry entry = next(entries, command, effective, null, now);
-			return insert(entry, entries, command.idempotencyKey(), attempt,
+			LedgerEntry entry = next(snapshot, command, effective, null, now);
+			return insert(entry, snapshot, command.idempotencyKey(), attempt,
 					() -> attempt(command, history, attempt + 1));
 		});
 	}
@@ -127,9 +135,9 @@ public class ConsentLedger {
 
 	private Mono<Recorded> eraseAttempt(String userId, String requestId, boolean closure, String key,
 			PolicyHistory history, int attempt) {
-		return entries(userId).collectList().flatMap((entries) -> {
+		return snapshot(userId).flatMap((snapshot) -> {
 			Instant now = this.clock.instant();
-			List<ConsentCommand.Requested> withdrawals = ConsentFold.fold(entries, null)
+			List<ConsentCommand.Requested> withdrawals = snapshot.states()
 				.values()
 				.stream()
 				.filter((state) -> state.status() == ConsentStatus.GRANTED)
@@ -140,13 +148,13 @@ public class ConsentLedger {
 			ConsentCommand command = new ConsentCommand(userId, policyVersion, ConsentMethod.ACCOUNT_CLOSURE,
 					SOURCE_SYSTEM, now, null, null, reason, withdrawals, key);
 			ErasureReport report = new ErasureReport(requestId, UUID.randomUUID(),
-					Map.of("withdrawn", (long) withdrawals.size(), "ledgerEntriesKept", (long) entries.size()),
+					Map.of("withdrawn", (long) withdrawals.size(), "ledgerEntriesKept", snapshot.sequence() + 1),
 					List.of(new ErasureReport.Retained("consent ledger",
 							"Proof of what the user consented to and withdrew, and when, is kept as the law requires; "
 									+ "it is not used for any other purpose",
 							null)));
-			LedgerEntry entry = next(entries, command, withdrawals, report, now);
-			return insert(entry, entries, key, attempt,
+			LedgerEntry entry = next(snapshot, command, withdrawals, report, now);
+			return insert(entry, snapshot, key, attempt,
 					() -> eraseAttempt(userId, requestId, closure, key, history, attempt + 1));
 		});
 	}
@@ -158,30 +166,64 @@ public class ConsentLedger {
 		return this.mongo
 			.findAndModify(Query.query(Criteria.where("idempotencyKey").is(idempotencyKey)),
 					new Update().set("published", false), LedgerEntry.class, LedgerEntry.COLLECTION)
-			.doOnSuccess((entry) -> this.publishSoon.run());
+			.doOnSuccess((entry) -> {
+				if (entry != null) {
+					this.publishSoon.accept(entry);
+				}
+			});
 	}
 
-	private Mono<Recorded> insert(LedgerEntry entry, List<LedgerEntry> before, String idempotencyKey, int attempt,
-			java.util.function.Supplier<Mono<Recorded>> retry) {
-		return this.mongo.insert(entry, LedgerEntry.COLLECTION).map((saved) -> {
-			this.publishSoon.run();
-			List<LedgerEntry> after = new ArrayList<>(before);
-			after.add(saved);
-			return new Recorded(true, saved, ConsentFold.fold(after, null));
+	private Mono<Recorded> insert(LedgerEntry entry, Snapshot before, String idempotencyKey, int attempt,
+			Supplier<Mono<Recorded>> retry) {
+		return this.mongo.insert(entry, LedgerEntry.COLLECTION).flatMap((saved) -> {
+			this.publishSoon.accept(saved);
+			Snapshot after = before.with(saved);
+			return moveHead(after).thenReturn(new Recorded(true, saved, saved.sequence(), after.states()));
 		})
 			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> byIdempotencyKey(idempotencyKey)
-				.flatMap((existing) -> entries(existing.userId()).collectList()
-					.map((all) -> new Recorded(false, existing, ConsentFold.fold(all, null))))
+				.flatMap((existing) -> snapshot(existing.userId())
+					.map((now) -> new Recorded(false, existing, existing.sequence(), now.states())))
 				.switchIfEmpty(Mono.defer(() -> (attempt < ATTEMPTS) ? retry.get()
 						: Mono.error(new IllegalStateException("Could not record a change of user " + entry.userId()
 								+ " after " + ATTEMPTS + " attempts: too many concurrent changes")))));
 	}
 
-	private LedgerEntry next(List<LedgerEntry> entries, ConsentCommand command,
-			List<ConsentCommand.Requested> effective, ErasureReport erasure, Instant now) {
-		LedgerEntry previous = last(entries);
-		long sequence = (previous != null) ? previous.sequence() + 1 : 1;
-		String previousHash = (previous != null) ? previous.hash() : LedgerHash.GENESIS;
+	/**
+	 * Where the user's ledger stands: the head, and any entries written after it.
+	 * @param userId the user
+	 * @return the snapshot
+	 */
+	private Mono<Snapshot> snapshot(String userId) {
+		return this.mongo.findById(userId, ConsentHead.class, ConsentHead.COLLECTION)
+			.map(Snapshot::of)
+			.defaultIfEmpty(Snapshot.EMPTY)
+			.flatMap((head) -> forward(userId, head));
+	}
+
+	private Mono<Snapshot> forward(String userId, Snapshot snapshot) {
+		return this.mongo
+			.findById(LedgerEntry.idOf(userId, snapshot.sequence() + 1), LedgerEntry.class, LedgerEntry.COLLECTION)
+			.flatMap((entry) -> forward(userId, snapshot.with(entry)))
+			.defaultIfEmpty(snapshot);
+	}
+
+	/** Moves the head forward; a head already further on stays. */
+	private Mono<Void> moveHead(Snapshot snapshot) {
+		Query behind = Query.query(new Criteria().andOperator(Criteria.where("_id").is(snapshot.userId()),
+				Criteria.where("sequence").lt(snapshot.sequence())));
+		Update update = new Update().set("sequence", snapshot.sequence())
+			.set("hash", snapshot.hash())
+			.set("birthDate", snapshot.birthDate())
+			.set("states", new ArrayList<>(snapshot.states().values()));
+		return this.mongo.upsert(behind, update, ConsentHead.class, ConsentHead.COLLECTION)
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty())
+			.then();
+	}
+
+	private LedgerEntry next(Snapshot snapshot, ConsentCommand command, List<ConsentCommand.Requested> effective,
+			ErasureReport erasure, Instant now) {
+		long sequence = snapshot.sequence() + 1;
+		String previousHash = snapshot.hash();
 		List<ScopeChange> changes = effective.stream()
 			.map((change) -> new ScopeChange(change.scope(), change.status(), UUID.randomUUID()))
 			.toList();
@@ -209,8 +251,10 @@ public class ConsentLedger {
 	 * @return the entries
 	 */
 	public Flux<LedgerEntry> entries(String userId) {
-		return this.mongo.find(Query.query(Criteria.where("userId").is(userId)).with(Sort.by("sequence")),
-				LedgerEntry.class, LedgerEntry.COLLECTION);
+		// Walks the ids 1, 2, 3, ...: each a primary-key lookup, in order.
+		return this.mongo.findById(LedgerEntry.idOf(userId, 1), LedgerEntry.class, LedgerEntry.COLLECTION)
+			.expand((entry) -> this.mongo.findById(LedgerEntry.idOf(userId, entry.sequence() + 1), LedgerEntry.class,
+					LedgerEntry.COLLECTION));
 	}
 
 	/**
@@ -221,6 +265,9 @@ public class ConsentLedger {
 	 */
 	public Mono<Map<String, ConsentState>> state(String userId, Instant asOf) {
 		ConsentRules.checkUserId(userId);
+		if (asOf == null) {
+			return snapshot(userId).map(Snapshot::states);
+		}
 		return entries(userId).collectList().map((entries) -> ConsentFold.fold(entries, asOf));
 	}
 
@@ -249,28 +296,46 @@ public class ConsentLedger {
 				LedgerEntry.COLLECTION);
 	}
 
-	private static LedgerEntry last(List<LedgerEntry> entries) {
-		return entries.isEmpty() ? null : entries.get(entries.size() - 1);
-	}
-
-	private static LocalDate knownBirthDate(List<LedgerEntry> entries) {
-		for (int i = entries.size() - 1; i >= 0; i--) {
-			if (entries.get(i).birthDate() != null) {
-				return entries.get(i).birthDate();
-			}
-		}
-		return null;
-	}
-
 	/**
 	 * The outcome of a change.
 	 *
 	 * @param changed whether a new entry was recorded
-	 * @param entry the new entry; or the earlier entry of a replayed submission; or the
-	 * latest entry when nothing changed (null for a user with no entries)
+	 * @param entry the new entry, or the earlier entry of a replayed submission; null
+	 * when the command repeated the current state
+	 * @param sequence the user's sequence number afterwards (0 for a user with no
+	 * entries)
 	 * @param state the user's state afterwards, by scope
 	 */
-	public record Recorded(boolean changed, LedgerEntry entry, Map<String, ConsentState> state) {
+	public record Recorded(boolean changed, LedgerEntry entry, long sequence, Map<String, ConsentState> state) {
+
+	}
+
+	/**
+	 * A user's ledger up to an entry.
+	 *
+	 * @param userId the user
+	 * @param sequence the last sequence number
+	 * @param hash the last hash
+	 * @param birthDate the last known birth date
+	 * @param states the state by scope
+	 */
+	private record Snapshot(String userId, long sequence, String hash, LocalDate birthDate,
+			Map<String, ConsentState> states) {
+
+		static final Snapshot EMPTY = new Snapshot(null, 0, LedgerHash.GENESIS, null, Map.of());
+
+		static Snapshot of(ConsentHead head) {
+			Map<String, ConsentState> states = new TreeMap<>();
+			head.states().forEach((state) -> states.put(state.scope(), state));
+			return new Snapshot(head.userId(), head.sequence(), head.hash(), head.birthDate(), states);
+		}
+
+		Snapshot with(LedgerEntry entry) {
+			Map<String, ConsentState> states = new TreeMap<>(this.states);
+			ConsentFold.apply(states, entry);
+			return new Snapshot(entry.userId(), entry.sequence(), entry.hash(),
+					(entry.birthDate() != null) ? entry.birthDate() : this.birthDate, states);
+		}
 
 	}
 

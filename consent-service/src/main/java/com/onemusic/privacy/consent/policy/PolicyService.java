@@ -1,10 +1,13 @@
 package com.onemusic.privacy.consent.policy;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
@@ -32,15 +35,23 @@ public class PolicyService {
 
 	private final ScopeCatalog catalog;
 
-	private final Runnable publishSoon;
+	/**
+	 * How long a read of the versions is reused; a version not found is looked up again
+	 * at once.
+	 */
+	static final Duration CACHE_TIME = Duration.ofSeconds(2);
+
+	private final Consumer<PolicyVersion> publishSoon;
+
+	private final AtomicReference<Cached> cache = new AtomicReference<>();
 
 	/**
 	 * Creates the service.
 	 * @param mongo the template
 	 * @param catalog the scope catalog
-	 * @param publishSoon wakes the outbox relay after a write
+	 * @param publishSoon hands a new version to the outbox relay
 	 */
-	public PolicyService(ReactiveMongoTemplate mongo, ScopeCatalog catalog, Runnable publishSoon) {
+	public PolicyService(ReactiveMongoTemplate mongo, ScopeCatalog catalog, Consumer<PolicyVersion> publishSoon) {
 		this.mongo = mongo;
 		this.catalog = catalog;
 		this.publishSoon = publishSoon;
@@ -63,13 +74,41 @@ public class PolicyService {
 	}
 
 	/**
-	 * Every published version, in order.
+	 * Every published version, in order. Read from MongoDB at most every
+	 * {@link #CACHE_TIME}, so that another instance's new version is seen soon.
 	 * @return the history
 	 */
 	public Mono<PolicyHistory> history() {
+		Cached cached = this.cache.get();
+		if (cached != null && cached.until() > System.nanoTime()) {
+			return Mono.just(cached.history());
+		}
+		return freshHistory();
+	}
+
+	/**
+	 * Every published version, read now.
+	 * @return the history
+	 */
+	public Mono<PolicyHistory> freshHistory() {
 		return this.mongo.find(new Query(), PolicyVersion.class, PolicyVersion.COLLECTION)
 			.collectList()
-			.map(PolicyHistory::new);
+			.map(PolicyHistory::new)
+			.doOnNext((history) -> this.cache.set(new Cached(history, System.nanoTime() + CACHE_TIME.toNanos())));
+	}
+
+	/**
+	 * The history, read again if it does not know a version yet (it may have been
+	 * published by another instance a moment ago).
+	 * @param version a version that should be known
+	 * @return the history
+	 */
+	public Mono<PolicyHistory> historyKnowing(String version) {
+		return history().flatMap((history) -> history.find(version).isPresent() ? Mono.just(history) : freshHistory());
+	}
+
+	private record Cached(PolicyHistory history, long until) {
+
 	}
 
 	/**
@@ -98,7 +137,7 @@ public class PolicyService {
 			return Mono.error(new ApiProblem(org.springframework.http.HttpStatus.BAD_REQUEST, "unknown-scope",
 					"Unknown scope codes: " + unknown, java.util.Map.of("items", unknown)));
 		}
-		return history().flatMap((history) -> {
+		return freshHistory().flatMap((history) -> {
 			if (history.find(version).isPresent()) {
 				return Mono.error(ApiProblem.conflict("policy-version-exists",
 						"Policy version '" + version + "' was already published"));
@@ -115,7 +154,10 @@ public class PolicyService {
 	}
 
 	private Mono<PolicyVersion> insert(PolicyVersion version) {
-		return this.mongo.insert(version, PolicyVersion.COLLECTION).doOnSuccess((saved) -> this.publishSoon.run());
+		return this.mongo.insert(version, PolicyVersion.COLLECTION).doOnSuccess((saved) -> {
+			this.cache.set(null);
+			this.publishSoon.accept(saved);
+		});
 	}
 
 }

@@ -71,9 +71,8 @@ class ConsentController {
 				(idempotencyKey != null) ? "api:" + userId + ":" + idempotencyKey : null);
 		return this.ledger.record(command).zipWith(this.policies.history()).map((result) -> {
 			ConsentLedger.Recorded recorded = result.getT1();
-			return new ChangeResult(userId, recorded.changed(),
-					(recorded.entry() != null) ? recorded.entry().sequence() : null,
-					(recorded.entry() != null && recorded.changed()) ? recorded.entry().receiptId() : null,
+			return new ChangeResult(userId, recorded.changed(), (recorded.sequence() > 0) ? recorded.sequence() : null,
+					(recorded.entry() != null) ? recorded.entry().receiptId() : null,
 					ConsentView.of(recorded.state(), this.catalog, result.getT2()));
 		});
 	}

@@ -85,6 +85,12 @@ public class MongoOutboxSource<T> implements OutboxSource {
 	}
 
 	@Override
+	public PendingEntry entryOf(Object document) {
+		T typed = this.type.cast(document);
+		return new PendingEntry(this.id.apply(typed), this.messages.apply(typed), typed);
+	}
+
+	@Override
 	public Flux<PendingEntry> pending(int limit) {
 		Query query = Query.query(Criteria.where(PUBLISHED).is(false)).with(Sort.by("_id")).limit(limit);
 		return this.mongo.find(query, this.type, this.collection)
@@ -96,11 +102,15 @@ public class MongoOutboxSource<T> implements OutboxSource {
 		if (entries.isEmpty()) {
 			return Mono.empty();
 		}
-		List<Object> ids = entries.stream().map(PendingEntry::id).toList();
+		Instant now = Instant.now();
+		// One primary-key update per entry: cheap on any MongoDB, and the in-memory
+		// server
+		// uses its _id index only for equality.
 		return Flux.fromIterable(entries)
 			.concatMap((entry) -> this.whenPublished.apply(this.type.cast(entry.document())))
-			.then(this.mongo.updateMulti(Query.query(Criteria.where("_id").in(ids)),
-					new Update().set(PUBLISHED, true).set("publishedAt", Instant.now()), this.collection))
+			.thenMany(Flux.fromIterable(entries)
+				.flatMap((entry) -> this.mongo.updateFirst(Query.query(Criteria.where("_id").is(entry.id())),
+						new Update().set(PUBLISHED, true).set("publishedAt", now), this.collection), 8))
 			.then();
 	}
 

@@ -14,16 +14,19 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 
 /**
- * Publishes what {@link OutboxSource}s hold: reads the oldest unpublished entries, sends
- * their records, waits until Kafka acknowledged all of them, then marks the entries
- * published. A process that dies anywhere in between publishes the entry again when it
- * (or another instance) comes back: an event goes out at least once, with the same event
- * id, and consumers de-duplicate by that id, so it takes effect exactly once.
+ * Publishes what {@link OutboxSource}s hold: sends an entry's records, waits until Kafka
+ * acknowledged all of them, then marks the entry published. A service hands each entry it
+ * has just written to {@link #offer}, which publishes it at once without reading it back;
+ * a sweep, run by the one instance holding the relay's lease, finds whatever is still
+ * unpublished (left by a process that died, or by a failed send) and publishes it. A
+ * process that dies anywhere in between publishes the entry again when it (or another
+ * instance) comes back: an event goes out at least once, with the same event id, and
+ * consumers de-duplicate by that id, so it takes effect exactly once.
  *
  * <p>
- * One instance at a time holds the relay's {@link MongoLease}, so that one user's records
- * keep their order across instances. The relay wakes when a service calls
- * {@link #trigger()} after a write, and otherwise polls.
+ * Entries are published in the order they were offered, and a sweep publishes in id
+ * order. Consumers order one user's events by sequence number, not by arrival, so an
+ * entry that a sweep publishes late takes its right place.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -43,6 +46,12 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Object wakeUp = new Object();
 
+	private final java.util.concurrent.ConcurrentLinkedQueue<Offered> offered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+	private long nextSweep;
+
+	private volatile boolean sweepRequested = true;
+
 	private boolean triggered;
 
 	private volatile boolean running;
@@ -59,8 +68,23 @@ public class OutboxRelay implements SmartLifecycle {
 		this.sendTimeout = sendTimeout;
 	}
 
-	/** Asks the relay to look for new entries now. Never blocks. */
+	/**
+	 * Hands over an entry just written, to be published at once. Never blocks.
+	 * @param source the source that holds it
+	 * @param document the document written
+	 */
+	public void offer(OutboxSource source, Object document) {
+		this.offered.add(new Offered(source, document));
+		wake();
+	}
+
+	/** Asks the relay to sweep for unpublished entries now. Never blocks. */
 	public void trigger() {
+		this.sweepRequested = true;
+		wake();
+	}
+
+	private void wake() {
 		synchronized (this.wakeUp) {
 			this.triggered = true;
 			this.wakeUp.notifyAll();
@@ -110,19 +134,39 @@ public class OutboxRelay implements SmartLifecycle {
 		while (this.running) {
 			boolean more = false;
 			try {
-				if (this.lease.tryAcquire()) {
-					for (OutboxSource source : this.sources) {
-						more |= drain(source);
+				more = publishOffered();
+				if (this.sweepRequested || System.nanoTime() >= this.nextSweep) {
+					this.sweepRequested = false;
+					this.nextSweep = System.nanoTime() + this.pollInterval.toNanos();
+					if (this.lease.tryAcquire()) {
+						for (OutboxSource source : this.sources) {
+							more |= drain(source);
+						}
 					}
 				}
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Outbox relay round failed, will retry: {}", ex.toString());
 			}
-			if (!more) {
+			if (!more && this.offered.isEmpty()) {
 				await();
 			}
 		}
+	}
+
+	/** Publishes offered entries, in offer order, one batch. */
+	private boolean publishOffered() {
+		java.util.Map<OutboxSource, List<PendingEntry>> bySource = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < this.batchSize; i++) {
+			Offered next = this.offered.poll();
+			if (next == null) {
+				break;
+			}
+			bySource.computeIfAbsent(next.source(), (source) -> new ArrayList<>())
+				.add(next.source().entryOf(next.document()));
+		}
+		bySource.forEach(this::publish);
+		return !this.offered.isEmpty();
 	}
 
 	private void await() {
@@ -149,6 +193,15 @@ public class OutboxRelay implements SmartLifecycle {
 		if (batch == null || batch.isEmpty()) {
 			return false;
 		}
+		return publish(source, batch) && batch.size() == this.batchSize;
+	}
+
+	/**
+	 * Sends the records of entries and marks those whose records were all acknowledged,
+	 * in order up to the first failure.
+	 * @return whether every entry was published
+	 */
+	private boolean publish(OutboxSource source, List<PendingEntry> batch) {
 		List<List<CompletableFuture<SendResult<String, Object>>>> sends = new ArrayList<>();
 		for (PendingEntry entry : batch) {
 			List<CompletableFuture<SendResult<String, Object>>> entrySends = new ArrayList<>();
@@ -157,8 +210,6 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 			sends.add(entrySends);
 		}
-		// Entries are marked in order, up to the first whose records were not all
-		// acknowledged: a later entry of the same user must not overtake it.
 		List<PendingEntry> published = new ArrayList<>();
 		for (int i = 0; i < batch.size(); i++) {
 			try {
@@ -171,13 +222,17 @@ public class OutboxRelay implements SmartLifecycle {
 				if (ex instanceof InterruptedException) {
 					Thread.currentThread().interrupt();
 				}
-				logger.warn("Publishing {} entry {} failed, will retry: {}", source.name(), batch.get(i).id(),
+				logger.warn("Publishing {} entry {} failed, the sweep will retry: {}", source.name(), batch.get(i).id(),
 						ex.toString());
 				break;
 			}
 		}
 		source.markPublished(published).block(this.sendTimeout);
-		return published.size() == batch.size() && batch.size() == this.batchSize;
+		return published.size() == batch.size();
+	}
+
+	private record Offered(OutboxSource source, Object document) {
+
 	}
 
 }

@@ -26,6 +26,14 @@ public interface OutboxSource {
 	Flux<PendingEntry> pending(int limit);
 
 	/**
+	 * The pending entry of a document this source holds, for publishing a document just
+	 * written without reading it back.
+	 * @param document the document
+	 * @return the entry
+	 */
+	PendingEntry entryOf(Object document);
+
+	/**
 	 * Marks entries published, once Kafka acknowledged all their records.
 	 * @param entries the entries
 	 * @return completion

@@ -1,0 +1,206 @@
+package com.onemusic.privacy.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.onemusic.privacy.consent.ConsentServiceApplication;
+import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.local.LocalInfrastructure;
+import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.serde.AvroDeserializer;
+import com.onemusic.privacy.serde.AvroSerdeConfig;
+
+/**
+ * Consent changes end to end: from the HTTP request of a change until its ConsentChanged
+ * event can be read from Kafka. Starts the local infrastructure and consent-service in
+ * this JVM, drives it with 1, 8 and 64 concurrent clients over real HTTP, reads the topic
+ * with a real consumer, and prints throughput and latency percentiles per level.
+ *
+ * <p>
+ * Everything shares the machine: broker, MongoDB wire server, service, load driver and
+ * consumer. Arguments: seconds per level (default 20), warm-up seconds (default 10).
+ */
+public final class ConsentThroughputBenchmark {
+
+	private static final Pattern SEQUENCE = Pattern.compile("\"sequence\":(\\d+)");
+
+	private static final String[] SCOPES = { "purpose.marketing-push", "permission.location", "permission.camera",
+			"purpose.personalized-recommendation" };
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+
+	private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
+
+	private final String baseUrl;
+
+	private final List<String> users;
+
+	private ConsentThroughputBenchmark(String baseUrl, int userCount) {
+		this.baseUrl = baseUrl;
+		this.users = new ArrayList<>();
+		String run = UUID.randomUUID().toString().substring(0, 8);
+		for (int i = 0; i < userCount; i++) {
+			this.users.add("bench-" + run + "-" + i);
+		}
+	}
+
+	public static void main(String[] args) throws Exception {
+		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
+		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
+		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+		PrivacyService.trustEventsPackage();
+		Path dataDir = Files.createTempDirectory("consent-benchmark");
+		try (LocalInfrastructure infrastructure = LocalInfrastructure
+			.start(LocalInfrastructure.Settings.ephemeral(dataDir));
+				ConfigurableApplicationContext service = PrivacyService
+					.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME)
+					.run("--server.port=0", "--spring.main.banner-mode=off",
+							"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
+							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
+							"--spring.mongodb.uri=" + infrastructure.mongoUri("consent-benchmark"))) {
+			String url = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
+			ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, 20_000);
+			AtomicBoolean consuming = new AtomicBoolean(true);
+			Thread consumer = new Thread(() -> benchmark.consume(infrastructure, consuming), "benchmark-consumer");
+			consumer.start();
+			System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s)%n",
+					Topics.CONSENT_CHANGED.name());
+			System.out.printf("warm-up %d s at 8 clients%n", warmup);
+			benchmark.level(8, warmup);
+			System.out.printf("%8s %10s %12s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
+					"p99 ms", "max ms", "http p99");
+			for (int clients : new int[] { 1, 8, 64 }) {
+				Result result = benchmark.level(clients, seconds);
+				System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
+						result.perSecond, result.p50, result.p99, result.max, result.httpP99);
+			}
+			consuming.set(false);
+			consumer.join(10_000);
+		}
+	}
+
+	private Result level(int clients, int seconds) throws Exception {
+		this.sentAt.clear();
+		this.seenAt.clear();
+		List<Long> httpLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+		AtomicLong accepted = new AtomicLong();
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		long start = System.nanoTime();
+		long end = start + TimeUnit.SECONDS.toNanos(seconds);
+		for (int c = 0; c < clients; c++) {
+			pool.submit(() -> {
+				while (System.nanoTime() < end) {
+					String user = this.users.get(ThreadLocalRandom.current().nextInt(this.users.size()));
+					String scope = SCOPES[ThreadLocalRandom.current().nextInt(SCOPES.length)];
+					String status = ThreadLocalRandom.current().nextBoolean() ? "GRANTED" : "WITHDRAWN";
+					String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
+							+ "\"changes\":[{\"scope\":\"" + scope + "\",\"status\":\"" + status + "\"}]}";
+					long sent = System.nanoTime();
+					try {
+						HttpResponse<String> response = this.http
+							.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/users/" + user + "/consents"))
+								.header("Content-Type", "application/json")
+								.PUT(HttpRequest.BodyPublishers.ofString(body))
+								.build(), HttpResponse.BodyHandlers.ofString());
+						httpLatencies.add(System.nanoTime() - sent);
+						if (response.statusCode() == 200 && response.body().contains("\"changed\":true")) {
+							Matcher matcher = SEQUENCE.matcher(response.body());
+							if (matcher.find()) {
+								this.sentAt.put(user + ":" + matcher.group(1), sent);
+								accepted.incrementAndGet();
+							}
+						}
+					}
+					catch (Exception ex) {
+						if (ex instanceof InterruptedException) {
+							Thread.currentThread().interrupt();
+							return;
+						}
+					}
+				}
+			});
+		}
+		pool.shutdown();
+		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
+		double elapsed = (System.nanoTime() - start) / 1e9;
+		// Wait for the last events to arrive.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (System.nanoTime() < deadline && !this.seenAt.keySet().containsAll(this.sentAt.keySet())) {
+			TimeUnit.MILLISECONDS.sleep(50);
+		}
+		long[] latencies = this.sentAt.entrySet()
+			.stream()
+			.filter((entry) -> this.seenAt.containsKey(entry.getKey()))
+			.mapToLong((entry) -> this.seenAt.get(entry.getKey()) - entry.getValue())
+			.sorted()
+			.toArray();
+		long[] http = httpLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
+		long missing = this.sentAt.size() - latencies.length;
+		if (missing > 0) {
+			System.out.printf("  (%d accepted changes not seen on the topic within 30 s)%n", missing);
+		}
+		return new Result(latencies.length, latencies.length / elapsed, percentile(latencies, 50),
+				percentile(latencies, 99), percentile(latencies, 100), percentile(http, 99));
+	}
+
+	private void consume(LocalInfrastructure infrastructure, AtomicBoolean running) {
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
+				ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID(),
+				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+		Map<String, Object> serde = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, infrastructure.registryUrl(),
+				AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+		try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+				new AvroDeserializer<>(null, serde, false))) {
+			consumer.subscribe(List.of(Topics.CONSENT_CHANGED.name()));
+			while (running.get()) {
+				for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(50))) {
+					long now = System.nanoTime();
+					if (record.value() instanceof ConsentChanged event && event.getSequence() != null) {
+						this.seenAt.putIfAbsent(event.getUserId() + ":" + event.getSequence(), now);
+					}
+				}
+			}
+		}
+	}
+
+	private static double percentile(long[] sorted, int percentile) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+	}
+
+	private record Result(long changes, double perSecond, double p50, double p99, double max, double httpP99) {
+
+	}
+
+}
