@@ -75,6 +75,14 @@ public final class ConsentThroughputBenchmark {
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
+		String target = System.getProperty("target");
+		if (target != null) {
+			// Drive a system that is already running (./run-local), from this separate
+			// process.
+			run(target, System.getProperty("bootstrap", "127.0.0.1:9092"),
+					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup);
+			return;
+		}
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
 		Path dataDir = Files.createTempDirectory("consent-benchmark");
@@ -86,25 +94,32 @@ public final class ConsentThroughputBenchmark {
 							"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
 							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
 							"--spring.mongodb.uri=" + infrastructure.mongoUri("consent-benchmark"))) {
-			String url = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
-			ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, 20_000);
-			AtomicBoolean consuming = new AtomicBoolean(true);
-			Thread consumer = new Thread(() -> benchmark.consume(infrastructure, consuming), "benchmark-consumer");
-			consumer.start();
-			System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s)%n",
-					Topics.CONSENT_CHANGED.name());
-			System.out.printf("warm-up %d s at 8 clients%n", warmup);
-			benchmark.level(8, warmup);
-			System.out.printf("%8s %10s %12s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
-					"p99 ms", "max ms", "http p99");
-			for (int clients : new int[] { 1, 8, 64 }) {
-				Result result = benchmark.level(clients, seconds);
-				System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
-						result.perSecond, result.p50, result.p99, result.max, result.httpP99);
-			}
-			consuming.set(false);
-			consumer.join(10_000);
+			run("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"),
+					infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds, warmup);
 		}
+	}
+
+	private static void run(String url, String bootstrapServers, String registryUrl, int seconds, int warmup)
+			throws Exception {
+		PrivacyService.trustEventsPackage();
+		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, 20_000);
+		AtomicBoolean consuming = new AtomicBoolean(true);
+		Thread consumer = new Thread(() -> benchmark.consume(bootstrapServers, registryUrl, consuming),
+				"benchmark-consumer");
+		consumer.start();
+		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s%n",
+				Topics.CONSENT_CHANGED.name(), url);
+		System.out.printf("warm-up %d s at 8 clients%n", warmup);
+		benchmark.level(8, warmup);
+		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
+				"p99 ms", "max ms", "http p50", "http p99");
+		for (int clients : new int[] { 1, 8, 64 }) {
+			Result result = benchmark.level(clients, seconds);
+			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
+					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
+		}
+		consuming.set(false);
+		consumer.join(10_000);
 	}
 
 	private Result level(int clients, int seconds) throws Exception {
@@ -168,14 +183,14 @@ public final class ConsentThroughputBenchmark {
 			System.out.printf("  (%d accepted changes not seen on the topic within 30 s)%n", missing);
 		}
 		return new Result(latencies.length, latencies.length / elapsed, percentile(latencies, 50),
-				percentile(latencies, 99), percentile(latencies, 100), percentile(http, 99));
+				percentile(latencies, 99), percentile(latencies, 100), percentile(http, 50), percentile(http, 99));
 	}
 
-	private void consume(LocalInfrastructure infrastructure, AtomicBoolean running) {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
+	private void consume(String bootstrapServers, String registryUrl, AtomicBoolean running) {
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 				ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID(),
 				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-		Map<String, Object> serde = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, infrastructure.registryUrl(),
+		Map<String, Object> serde = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl,
 				AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
 		try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
 				new AvroDeserializer<>(null, serde, false))) {
@@ -199,7 +214,8 @@ public final class ConsentThroughputBenchmark {
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
 	}
 
-	private record Result(long changes, double perSecond, double p50, double p99, double max, double httpP99) {
+	private record Result(long changes, double perSecond, double p50, double p99, double max, double httpP50,
+			double httpP99) {
 
 	}
 

@@ -66,7 +66,8 @@ class ConsentConfiguration {
 			PolicyService policies) {
 		return new MongoOutboxSource<>("consent ledger", mongo, LedgerEntry.class, LedgerEntry.COLLECTION,
 				LedgerEntry::id, ConsentEvents::of,
-				(entry) -> policies.history().flatMap((history) -> projection.apply(entry, history)));
+				(entry) -> policies.history().flatMap((history) -> projection.apply(entry, history)),
+				LedgerEntry::userId);
 	}
 
 	@Bean

@@ -207,16 +207,19 @@ public class ConsentLedger {
 			.defaultIfEmpty(snapshot);
 	}
 
-	/** Moves the head forward; a head already further on stays. */
+	/**
+	 * Writes the head. Two changes of one user racing may leave the head at the older of
+	 * the two: that is safe, as readers walk forward from it. It is written by primary
+	 * key alone, which every MongoDB answers from its _id index.
+	 */
 	private Mono<Void> moveHead(Snapshot snapshot) {
-		Query behind = Query.query(new Criteria().andOperator(Criteria.where("_id").is(snapshot.userId()),
-				Criteria.where("sequence").lt(snapshot.sequence())));
 		Update update = new Update().set("sequence", snapshot.sequence())
 			.set("hash", snapshot.hash())
 			.set("birthDate", snapshot.birthDate())
 			.set("states", new ArrayList<>(snapshot.states().values()));
-		return this.mongo.upsert(behind, update, ConsentHead.class, ConsentHead.COLLECTION)
-			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty())
+		return this.mongo
+			.upsert(Query.query(Criteria.where("_id").is(snapshot.userId())), update, ConsentHead.class,
+					ConsentHead.COLLECTION)
 			.then();
 	}
 

@@ -16,7 +16,6 @@ import org.springframework.data.mongodb.core.query.Update;
 
 import com.onemusic.privacy.consent.policy.PolicyHistory;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
-import com.onemusic.privacy.platform.mongo.DuplicateKeys;
 
 /**
  * A read model of the ledger with one document per user and scope, for questions across
@@ -55,20 +54,40 @@ public class ConsentProjection {
 		long policyOrder = policies.find(entry.policyVersion()).map(PolicyVersion::order).orElse(0L);
 		return Flux.fromIterable(entry.changes()).concatMap((change) -> {
 			String id = entry.userId() + "|" + change.scope();
-			Criteria older = new Criteria().orOperator(Criteria.where("occurredAt").lt(entry.occurredAt()),
-					Criteria.where("occurredAt").is(entry.occurredAt()).and("sequence").lt(entry.sequence()));
-			Update update = new Update().set("userId", entry.userId())
-				.set("scope", change.scope())
-				.set("status", change.status())
-				.set("sequence", entry.sequence())
-				.set("occurredAt", entry.occurredAt())
-				.set("policyVersion", entry.policyVersion())
-				.set("policyOrder", policyOrder);
-			return this.mongo.upsert(Query.query(Criteria.where("_id").is(id).andOperator(older)), update, COLLECTION)
-				// The document exists with a newer change: nothing to do.
-				.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty())
-				.then();
+			// Read, compare and write by primary key: one user's entries are applied one
+			// after another (see the ledger's outbox), so no other write of this document
+			// comes between.
+			return this.mongo.findById(id, Row.class, COLLECTION)
+				.map((row) -> row.olderThan(entry))
+				.defaultIfEmpty(true)
+				.flatMap((older) -> older ? this.mongo.upsert(Query.query(Criteria.where("_id").is(id)),
+						new Update().set("userId", entry.userId())
+							.set("scope", change.scope())
+							.set("status", change.status())
+							.set("sequence", entry.sequence())
+							.set("occurredAt", entry.occurredAt())
+							.set("policyVersion", entry.policyVersion())
+							.set("policyOrder", policyOrder),
+						COLLECTION)
+					.then() : Mono.empty());
 		}).then();
+	}
+
+	/**
+	 * The stored row of a user and scope.
+	 *
+	 * @param id the id
+	 * @param sequence the sequence number of the change it holds
+	 * @param occurredAt when that change was made
+	 */
+	@Document(COLLECTION)
+	record Row(@Id String id, long sequence, Instant occurredAt) {
+
+		boolean olderThan(LedgerEntry entry) {
+			int byTime = this.occurredAt.compareTo(entry.occurredAt());
+			return byTime < 0 || (byTime == 0 && this.sequence < entry.sequence());
+		}
+
 	}
 
 	/**

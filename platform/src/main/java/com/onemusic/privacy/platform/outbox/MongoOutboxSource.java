@@ -24,6 +24,12 @@ import org.springframework.data.mongodb.core.query.Update;
  */
 public class MongoOutboxSource<T> implements OutboxSource {
 
+	/**
+	 * How many documents are finished at once after publication. The step run for each
+	 * ({@code whenPublished}) must not depend on the order of documents.
+	 */
+	static final int CONCURRENCY = 16;
+
 	/** The field that says whether a document was published. */
 	public static final String PUBLISHED = "published";
 
@@ -41,6 +47,8 @@ public class MongoOutboxSource<T> implements OutboxSource {
 
 	private final Function<T, Mono<Void>> whenPublished;
 
+	private final Function<T, Object> orderingKey;
+
 	/**
 	 * Creates a source.
 	 * @param name a name for logs
@@ -51,10 +59,13 @@ public class MongoOutboxSource<T> implements OutboxSource {
 	 * @param messages the records a document publishes
 	 * @param whenPublished an idempotent step run for each document after its records
 	 * were acknowledged and before it is marked published (e.g. updating a read model);
-	 * it runs again if the process dies before the mark
+	 * it runs again if the process dies before the mark; documents with the same ordering
+	 * key go through it one after another, in order, others at the same time
+	 * @param orderingKey what orders that step, e.g. the user id
 	 */
 	public MongoOutboxSource(String name, ReactiveMongoTemplate mongo, Class<T> type, String collection,
-			Function<T, Object> id, Function<T, List<OutboxMessage>> messages, Function<T, Mono<Void>> whenPublished) {
+			Function<T, Object> id, Function<T, List<OutboxMessage>> messages, Function<T, Mono<Void>> whenPublished,
+			Function<T, Object> orderingKey) {
 		this.name = name;
 		this.mongo = mongo;
 		this.type = type;
@@ -62,11 +73,12 @@ public class MongoOutboxSource<T> implements OutboxSource {
 		this.id = id;
 		this.messages = messages;
 		this.whenPublished = whenPublished;
+		this.orderingKey = orderingKey;
 	}
 
 	public MongoOutboxSource(String name, ReactiveMongoTemplate mongo, Class<T> type, String collection,
 			Function<T, Object> id, Function<T, List<OutboxMessage>> messages) {
-		this(name, mongo, type, collection, id, messages, (document) -> Mono.empty());
+		this(name, mongo, type, collection, id, messages, (document) -> Mono.empty(), id);
 	}
 
 	/**
@@ -107,10 +119,14 @@ public class MongoOutboxSource<T> implements OutboxSource {
 		// server
 		// uses its _id index only for equality.
 		return Flux.fromIterable(entries)
-			.concatMap((entry) -> this.whenPublished.apply(this.type.cast(entry.document())))
+			.map((entry) -> this.type.cast(entry.document()))
+			.groupBy(this.orderingKey)
+			.flatMap((sameKey) -> sameKey.concatMap(this.whenPublished), CONCURRENCY)
 			.thenMany(Flux.fromIterable(entries)
-				.flatMap((entry) -> this.mongo.updateFirst(Query.query(Criteria.where("_id").is(entry.id())),
-						new Update().set(PUBLISHED, true).set("publishedAt", now), this.collection), 8))
+				.flatMap(
+						(entry) -> this.mongo.updateFirst(Query.query(Criteria.where("_id").is(entry.id())),
+								new Update().set(PUBLISHED, true).set("publishedAt", now), this.collection),
+						CONCURRENCY))
 			.then();
 	}
 
