@@ -93,7 +93,8 @@ public final class ConsentThroughputBenchmark {
 					.run("--server.port=0", "--spring.main.banner-mode=off",
 							"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
 							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-							"--spring.mongodb.uri=" + infrastructure.mongoUri("consent-benchmark"))) {
+							"--spring.mongodb.uri=" + infrastructure.mongoUri("consent-benchmark")
+									+ System.getProperty("mongoOptions", ""))) {
 			run("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"),
 					infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds, warmup);
 		}
