@@ -1,7 +1,6 @@
 package com.onemusic.privacy.consent;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -441,8 +440,5 @@ class ConsentApiTests {
 		return "u-" + UUID.randomUUID();
 	}
 
-	static Instant now() {
-		return Instant.now();
-	}
 
 }

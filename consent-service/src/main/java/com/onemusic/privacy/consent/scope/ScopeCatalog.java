@@ -11,6 +11,8 @@ public final class ScopeCatalog {
 
 	private final Map<String, Scope> scopes;
 
+	private final List<Scope> ordered;
+
 	/**
 	 * Creates a catalog.
 	 * @param scopes the scopes
@@ -29,8 +31,6 @@ public final class ScopeCatalog {
 		this.scopes = Map.copyOf(byCode);
 		this.ordered = List.copyOf(byCode.values());
 	}
-
-	private final List<Scope> ordered;
 
 	public List<Scope> all() {
 		return this.ordered;

@@ -8,7 +8,6 @@ import java.util.Optional;
 import com.onemusic.privacy.consent.ledger.ConsentMethod;
 import com.onemusic.privacy.consent.ledger.ConsentState;
 import com.onemusic.privacy.consent.ledger.ConsentStatus;
-import com.onemusic.privacy.consent.ledger.ErasureReport;
 import com.onemusic.privacy.consent.ledger.Guardian;
 import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.consent.ledger.ScopeChange;
@@ -164,8 +163,5 @@ final class ConsentViews {
 
 	}
 
-	static String erasureOf(ErasureReport report) {
-		return (report != null) ? report.requestId() : null;
-	}
 
 }
