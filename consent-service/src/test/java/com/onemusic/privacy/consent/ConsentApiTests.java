@@ -440,5 +440,4 @@ class ConsentApiTests {
 		return "u-" + UUID.randomUUID();
 	}
 
-
 }
