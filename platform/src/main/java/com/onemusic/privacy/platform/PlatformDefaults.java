@@ -36,6 +36,9 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("spring.kafka.producer.value-serializer", "com.onemusic.privacy.serde.AvroSerializer");
 		defaults.put("spring.kafka.producer.acks", "all");
 		defaults.put("spring.kafka.producer.properties.enable.idempotence", "true");
+		// Kafka 4 clients wait 5 ms to fill a batch by default; the outbox relay sends in
+		// batches of its own and wants each event out at once.
+		defaults.put("spring.kafka.producer.properties.linger.ms", "1");
 		defaults.put("spring.kafka.consumer.group-id", name);
 		defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
 		defaults.put("spring.kafka.consumer.enable-auto-commit", "false");

@@ -18,10 +18,11 @@ import org.springframework.kafka.support.SendResult;
  * acknowledged all of them, then marks the entry published. A service hands each entry it
  * has just written to {@link #offer}, which publishes it at once without reading it back;
  * a sweep, run by the one instance holding the relay's lease, finds whatever is still
- * unpublished (left by a process that died, or by a failed send) and publishes it. A
- * process that dies anywhere in between publishes the entry again when it (or another
- * instance) comes back: an event goes out at least once, with the same event id, and
- * consumers de-duplicate by that id, so it takes effect exactly once.
+ * unpublished (left by a process that died, or by a failed send) and publishes it; it
+ * leaves alone what the fast path is publishing at that moment. A process that dies
+ * anywhere in between publishes the entry again when it (or another instance) comes back:
+ * an event goes out at least once, with the same event id, and consumers de-duplicate by
+ * that id, so it takes effect exactly once.
  *
  * <p>
  * Entries are published in the order they were offered, and a sweep publishes in id
@@ -50,6 +51,9 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private long nextSweep;
 
+	/** Ids offered and not yet marked published: a sweep leaves them to the fast path. */
+	private final java.util.Set<Object> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	private volatile boolean sweepRequested = true;
 
 	private boolean triggered;
@@ -74,7 +78,9 @@ public class OutboxRelay implements SmartLifecycle {
 	 * @param document the document written
 	 */
 	public void offer(OutboxSource source, Object document) {
-		this.offered.add(new Offered(source, document));
+		PendingEntry entry = source.entryOf(document);
+		this.inFlight.add(entry.id());
+		this.offered.add(new Offered(source, entry));
 		wake();
 	}
 
@@ -162,8 +168,7 @@ public class OutboxRelay implements SmartLifecycle {
 			if (next == null) {
 				break;
 			}
-			bySource.computeIfAbsent(next.source(), (source) -> new ArrayList<>())
-				.add(next.source().entryOf(next.document()));
+			bySource.computeIfAbsent(next.source(), (source) -> new ArrayList<>()).add(next.entry());
 		}
 		bySource.forEach(this::publish);
 		return !this.offered.isEmpty();
@@ -189,11 +194,16 @@ public class OutboxRelay implements SmartLifecycle {
 	 * @return whether the batch was full, so that more may wait
 	 */
 	boolean drain(OutboxSource source) {
-		List<PendingEntry> batch = source.pending(this.batchSize).collectList().block(this.sendTimeout);
-		if (batch == null || batch.isEmpty()) {
+		List<PendingEntry> found = source.pending(this.batchSize).collectList().block(this.sendTimeout);
+		if (found == null || found.isEmpty()) {
 			return false;
 		}
-		return publish(source, batch) && batch.size() == this.batchSize;
+		List<PendingEntry> batch = found.stream().filter((entry) -> !this.inFlight.contains(entry.id())).toList();
+		if (batch.isEmpty()) {
+			// Everything found is being published by the fast path right now.
+			return false;
+		}
+		return publish(source, batch) && found.size() == this.batchSize;
 	}
 
 	/**
@@ -202,36 +212,42 @@ public class OutboxRelay implements SmartLifecycle {
 	 * @return whether every entry was published
 	 */
 	private boolean publish(OutboxSource source, List<PendingEntry> batch) {
-		List<List<CompletableFuture<SendResult<String, Object>>>> sends = new ArrayList<>();
-		for (PendingEntry entry : batch) {
-			List<CompletableFuture<SendResult<String, Object>>> entrySends = new ArrayList<>();
-			for (OutboxMessage message : entry.messages()) {
-				entrySends.add(this.kafka.send(message.topic(), message.key(), message.value()));
-			}
-			sends.add(entrySends);
-		}
-		List<PendingEntry> published = new ArrayList<>();
-		for (int i = 0; i < batch.size(); i++) {
-			try {
-				for (CompletableFuture<SendResult<String, Object>> send : sends.get(i)) {
-					send.get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+		try {
+			List<List<CompletableFuture<SendResult<String, Object>>>> sends = new ArrayList<>();
+			for (PendingEntry entry : batch) {
+				List<CompletableFuture<SendResult<String, Object>>> entrySends = new ArrayList<>();
+				for (OutboxMessage message : entry.messages()) {
+					entrySends.add(this.kafka.send(message.topic(), message.key(), message.value()));
 				}
-				published.add(batch.get(i));
+				sends.add(entrySends);
 			}
-			catch (Exception ex) {
-				if (ex instanceof InterruptedException) {
-					Thread.currentThread().interrupt();
+			List<PendingEntry> published = new ArrayList<>();
+			for (int i = 0; i < batch.size(); i++) {
+				try {
+					for (CompletableFuture<SendResult<String, Object>> send : sends.get(i)) {
+						send.get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+					}
+					published.add(batch.get(i));
 				}
-				logger.warn("Publishing {} entry {} failed, the sweep will retry: {}", source.name(), batch.get(i).id(),
-						ex.toString());
-				break;
+				catch (Exception ex) {
+					if (ex instanceof InterruptedException) {
+						Thread.currentThread().interrupt();
+					}
+					logger.warn("Publishing {} entry {} failed, the sweep will retry: {}", source.name(),
+							batch.get(i).id(), ex.toString());
+					break;
+				}
 			}
+			source.markPublished(published).block(this.sendTimeout);
+			return published.size() == batch.size();
 		}
-		source.markPublished(published).block(this.sendTimeout);
-		return published.size() == batch.size();
+		finally {
+			// Whatever was not marked published is the sweep's again.
+			batch.forEach((entry) -> this.inFlight.remove(entry.id()));
+		}
 	}
 
-	private record Offered(OutboxSource source, Object document) {
+	private record Offered(OutboxSource source, PendingEntry entry) {
 
 	}
 
