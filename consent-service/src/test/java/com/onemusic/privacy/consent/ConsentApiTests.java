@@ -102,14 +102,16 @@ class ConsentApiTests {
 		List<String> scopes = List.of("purpose.marketing-push", "permission.location", "permission.camera",
 				"permission.photos", "permission.calendar", "purpose.user-profiling", "sharing.merchants",
 				"permission.notifications");
-		Flux.fromIterable(scopes)
+		List<Map> answers = Flux.fromIterable(scopes)
 			.flatMap((scope) -> this.web.put()
 				.uri("/users/{user}/consents", user)
 				.bodyValue(body("EXPLICIT_TICK", change(scope, "GRANTED")))
 				.exchange()
 				.returnResult(Map.class)
 				.getResponseBody(), 8)
-			.blockLast(WAIT);
+			.collectList()
+			.block(WAIT);
+		assertThat(answers).hasSize(8).allSatisfy((answer) -> assertThat(answer.get("changed")).isEqualTo(true));
 		List<Map<?, ?>> history = history(user);
 		assertThat(history).extracting((entry) -> ((Number) entry.get("sequence")).longValue())
 			.containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);

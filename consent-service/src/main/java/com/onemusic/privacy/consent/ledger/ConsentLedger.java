@@ -6,11 +6,14 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -39,6 +42,8 @@ import com.onemusic.privacy.platform.mongo.DuplicateKeys;
  * idempotency key, which is unique too, and finds the entry it made the first time.
  */
 public class ConsentLedger {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsentLedger.class);
 
 	/**
 	 * How often a change is retried when another change of the same user took its number.
@@ -175,17 +180,28 @@ public class ConsentLedger {
 
 	private Mono<Recorded> insert(LedgerEntry entry, Snapshot before, String idempotencyKey, int attempt,
 			Supplier<Mono<Recorded>> retry) {
-		return this.mongo.insert(entry, LedgerEntry.COLLECTION).flatMap((saved) -> {
-			this.publishSoon.accept(saved);
-			Snapshot after = before.with(saved);
-			return moveHead(after).thenReturn(new Recorded(true, saved, saved.sequence(), after.states()));
-		})
-			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> byIdempotencyKey(idempotencyKey)
-				.flatMap((existing) -> snapshot(existing.userId())
-					.map((now) -> new Recorded(false, existing, existing.sequence(), now.states())))
-				.switchIfEmpty(Mono.defer(() -> (attempt < ATTEMPTS) ? retry.get()
-						: Mono.error(new IllegalStateException("Could not record a change of user " + entry.userId()
-								+ " after " + ATTEMPTS + " attempts: too many concurrent changes")))));
+		return this.mongo.insert(entry, LedgerEntry.COLLECTION)
+			.map(Optional::of)
+			// Only the insert's own duplicate key means a replay or a lost race.
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.just(Optional.empty()))
+			.flatMap((saved) -> saved.isPresent() ? recorded(saved.get(), before)
+					: replayOrRetry(entry, idempotencyKey, attempt, retry));
+	}
+
+	private Mono<Recorded> recorded(LedgerEntry saved, Snapshot before) {
+		this.publishSoon.accept(saved);
+		Snapshot after = before.with(saved);
+		return moveHead(after).thenReturn(new Recorded(true, saved, saved.sequence(), after.states()));
+	}
+
+	private Mono<Recorded> replayOrRetry(LedgerEntry entry, String idempotencyKey, int attempt,
+			Supplier<Mono<Recorded>> retry) {
+		return byIdempotencyKey(idempotencyKey)
+			.flatMap((existing) -> snapshot(existing.userId())
+				.map((now) -> new Recorded(false, existing, existing.sequence(), now.states())))
+			.switchIfEmpty(Mono.defer(() -> (attempt < ATTEMPTS) ? retry.get()
+					: Mono.error(new IllegalStateException("Could not record a change of user " + entry.userId()
+							+ " after " + ATTEMPTS + " attempts: too many concurrent changes"))));
 	}
 
 	/**
@@ -220,7 +236,13 @@ public class ConsentLedger {
 		return this.mongo
 			.upsert(Query.query(Criteria.where("_id").is(snapshot.userId())), update, ConsentHead.class,
 					ConsentHead.COLLECTION)
-			.then();
+			.then()
+			// The entry is recorded; a head not written only means more walking next
+			// time.
+			.onErrorResume((ex) -> {
+				logger.warn("Could not move the consent head of a user: {}", ex.toString());
+				return Mono.empty();
+			});
 	}
 
 	private LedgerEntry next(Snapshot snapshot, ConsentCommand command, List<ConsentCommand.Requested> effective,
