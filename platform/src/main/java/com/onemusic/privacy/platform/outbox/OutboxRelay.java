@@ -51,6 +51,10 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private long nextSweep;
 
+	private final java.util.concurrent.atomic.AtomicInteger offeredCount = new java.util.concurrent.atomic.AtomicInteger();
+
+	private final int maxOffered;
+
 	/** Ids offered and not yet marked published: a sweep leaves them to the fast path. */
 	private final java.util.Set<Object> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -69,6 +73,7 @@ public class OutboxRelay implements SmartLifecycle {
 		this.lease = lease;
 		this.pollInterval = pollInterval;
 		this.batchSize = batchSize;
+		this.maxOffered = batchSize * 20;
 		this.sendTimeout = sendTimeout;
 	}
 
@@ -78,8 +83,15 @@ public class OutboxRelay implements SmartLifecycle {
 	 * @param document the document written
 	 */
 	public void offer(OutboxSource source, Object document) {
+		if (this.offeredCount.get() >= this.maxOffered) {
+			// Behind: the entry stays unpublished in the database and the sweep takes it,
+			// so memory stays bounded however far writes run ahead of Kafka.
+			wake();
+			return;
+		}
 		PendingEntry entry = source.entryOf(document);
 		this.inFlight.add(entry.id());
+		this.offeredCount.incrementAndGet();
 		this.offered.add(new Offered(source, entry));
 		wake();
 	}
@@ -95,6 +107,14 @@ public class OutboxRelay implements SmartLifecycle {
 			this.triggered = true;
 			this.wakeUp.notifyAll();
 		}
+	}
+
+	/**
+	 * How many offered entries wait for the fast path.
+	 * @return the backlog held in memory
+	 */
+	int offeredBacklog() {
+		return this.offeredCount.get();
 	}
 
 	@Override
@@ -168,6 +188,7 @@ public class OutboxRelay implements SmartLifecycle {
 			if (next == null) {
 				break;
 			}
+			this.offeredCount.decrementAndGet();
 			bySource.computeIfAbsent(next.source(), (source) -> new ArrayList<>()).add(next.entry());
 		}
 		bySource.forEach(this::publish);
