@@ -67,13 +67,7 @@ class ConsentApiTests {
 		assertThat(changes.get(0).getReceiptId()).isEqualTo(granted.get("receiptId"));
 		assertThat(changes).extracting(ConsentChanged::getEventId).doesNotHaveDuplicates();
 
-		this.web.get()
-			.uri("/users/{user}/consents", user)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.currentPolicyVersion")
+		consents(user, "").jsonPath("$.currentPolicyVersion")
 			.isEqualTo("2026.01")
 			.jsonPath("$.consents[?(@.scope=='permission.location')].status")
 			.isEqualTo("WITHDRAWN")
@@ -134,24 +128,9 @@ class ConsentApiTests {
 		Map<String, Object> withdraw = body("SETTINGS_TOGGLE", change("purpose.user-profiling", "WITHDRAWN"));
 		withdraw.put("occurredAt", "2026-03-05T08:00:00Z");
 		put(user, withdraw);
-		this.web.get()
-			.uri("/users/{user}/consents?at=2026-03-03T00:00:00Z", user)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.consents[0].status")
-			.isEqualTo("GRANTED");
-		this.web.get()
-			.uri("/users/{user}/consents?at=2026-03-06T00:00:00Z", user)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.consents[0].status")
-			.isEqualTo("WITHDRAWN");
-		this.web.get()
-			.uri("/users/{user}/consents?at=2026-02-01T00:00:00Z", user)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.consents.length()")
-			.isEqualTo(0);
+		consents(user, "?at=2026-03-03T00:00:00Z").jsonPath("$.consents[0].status").isEqualTo("GRANTED");
+		consents(user, "?at=2026-03-06T00:00:00Z").jsonPath("$.consents[0].status").isEqualTo("WITHDRAWN");
+		consents(user, "?at=2026-02-01T00:00:00Z").jsonPath("$.consents.length()").isEqualTo(0);
 	}
 
 	@Test
@@ -291,11 +270,7 @@ class ConsentApiTests {
 			PolicyVersionPublished event = (PolicyVersionPublished) record.value();
 			assertThat(event.getMaterialChanges().get(0).getScopes()).containsExactly("sharing.data-service-providers");
 		});
-		this.web.get()
-			.uri("/users/{user}/consents", prefix + 0)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.consents[0].effective")
+		consents(prefix + 0, "").jsonPath("$.consents[0].effective")
 			.isEqualTo(false)
 			.jsonPath("$.consents[0].staleSince")
 			.isEqualTo(version);
@@ -326,12 +301,7 @@ class ConsentApiTests {
 		Map<String, Object> again = body("EXPLICIT_TICK", change("sharing.data-service-providers", "GRANTED"));
 		again.put("policyVersion", version);
 		put(prefix + 0, again);
-		this.web.get()
-			.uri("/users/{user}/consents", prefix + 0)
-			.exchange()
-			.expectBody()
-			.jsonPath("$.consents[0].effective")
-			.isEqualTo(true);
+		consents(prefix + 0, "").jsonPath("$.consents[0].effective").isEqualTo(true);
 	}
 
 	@Test
@@ -370,6 +340,11 @@ class ConsentApiTests {
 			.jsonPath("$[?(@.code=='necessary.account')].requiresConsent")
 			.isEqualTo(false);
 		this.web.get().uri("/scopes/purpose.unknown").exchange().expectStatus().isNotFound();
+	}
+
+	/** The user's consents, now or with a query such as {@code ?at=...}, answered 200. */
+	private WebTestClient.BodyContentSpec consents(String user, String query) {
+		return this.web.get().uri("/users/{user}/consents" + query, user).exchange().expectStatus().isOk().expectBody();
 	}
 
 	private Map<?, ?> put(String user, Map<String, Object> body) {

@@ -102,7 +102,7 @@ public class PlatformAutoConfiguration {
 		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates, (record,
 				exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
 		recoverer.setHeadersFunction((record, exception) -> new RecordHeaders().add(ROOT_CAUSE_HEADER,
-				rootCause(exception).getBytes(StandardCharsets.UTF_8)));
+				causeChain(exception).getBytes(StandardCharsets.UTF_8)));
 		return recoverer;
 	}
 
@@ -111,7 +111,7 @@ public class PlatformAutoConfiguration {
 	 * (Spring's own {@code kafka_dlt-exception-message} holds only the outermost, often
 	 * "failed to deserialize").
 	 */
-	static String rootCause(Throwable exception) {
+	static String causeChain(Throwable exception) {
 		StringBuilder chain = new StringBuilder();
 		Throwable cause = exception;
 		for (int depth = 0; cause != null && depth < 8; depth++) {

@@ -2,9 +2,15 @@ package com.onemusic.privacy.platform.outbox;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,16 +53,16 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Object wakeUp = new Object();
 
-	private final java.util.concurrent.ConcurrentLinkedQueue<Offered> offered = new java.util.concurrent.ConcurrentLinkedQueue<>();
+	private final ConcurrentLinkedQueue<Offered> offered = new ConcurrentLinkedQueue<>();
 
 	private long nextSweep;
 
-	private final java.util.concurrent.atomic.AtomicInteger offeredCount = new java.util.concurrent.atomic.AtomicInteger();
+	private final AtomicInteger offeredCount = new AtomicInteger();
 
 	private final int maxOffered;
 
 	/** Ids offered and not yet marked published: a sweep leaves them to the fast path. */
-	private final java.util.Set<Object> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+	private final Set<Object> inFlight = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean sweepRequested = true;
 
@@ -182,7 +188,7 @@ public class OutboxRelay implements SmartLifecycle {
 
 	/** Publishes offered entries, in offer order, one batch. */
 	private boolean publishOffered() {
-		java.util.Map<OutboxSource, List<PendingEntry>> bySource = new java.util.LinkedHashMap<>();
+		Map<OutboxSource, List<PendingEntry>> bySource = new LinkedHashMap<>();
 		for (int i = 0; i < this.batchSize; i++) {
 			Offered next = this.offered.poll();
 			if (next == null) {
