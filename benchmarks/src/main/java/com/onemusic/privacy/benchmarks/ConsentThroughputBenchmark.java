@@ -59,6 +59,12 @@ public final class ConsentThroughputBenchmark {
 
 	private final Map<String, Long> seenAt = new ConcurrentHashMap<>();
 
+	/**
+	 * What the driver last asked for, per user and scope: each request asks for the
+	 * opposite.
+	 */
+	private final Map<String, Boolean> granted = new ConcurrentHashMap<>();
+
 	private final String baseUrl;
 
 	private final List<String> users;
@@ -128,6 +134,7 @@ public final class ConsentThroughputBenchmark {
 		this.seenAt.clear();
 		List<Long> httpLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
 		AtomicLong accepted = new AtomicLong();
+		AtomicLong requests = new AtomicLong();
 		ExecutorService pool = Executors.newFixedThreadPool(clients);
 		long start = System.nanoTime();
 		long end = start + TimeUnit.SECONDS.toNanos(seconds);
@@ -136,7 +143,11 @@ public final class ConsentThroughputBenchmark {
 				while (System.nanoTime() < end) {
 					String user = this.users.get(ThreadLocalRandom.current().nextInt(this.users.size()));
 					String scope = SCOPES[ThreadLocalRandom.current().nextInt(SCOPES.length)];
-					String status = ThreadLocalRandom.current().nextBoolean() ? "GRANTED" : "WITHDRAWN";
+					// Every request changes something, unless two clients pick the same
+					// user
+					// and scope at once.
+					boolean grant = this.granted.merge(user + "|" + scope, true, (was, ignored) -> !was);
+					String status = grant ? "GRANTED" : "WITHDRAWN";
 					String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
 							+ "\"changes\":[{\"scope\":\"" + scope + "\",\"status\":\"" + status + "\"}]}";
 					long sent = System.nanoTime();
@@ -147,6 +158,7 @@ public final class ConsentThroughputBenchmark {
 								.PUT(HttpRequest.BodyPublishers.ofString(body))
 								.build(), HttpResponse.BodyHandlers.ofString());
 						httpLatencies.add(System.nanoTime() - sent);
+						requests.incrementAndGet();
 						if (response.statusCode() == 200 && response.body().contains("\"changed\":true")) {
 							Matcher matcher = SEQUENCE.matcher(response.body());
 							if (matcher.find()) {
@@ -180,6 +192,10 @@ public final class ConsentThroughputBenchmark {
 			.toArray();
 		long[] http = httpLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
 		long missing = this.sentAt.size() - latencies.length;
+		if (requests.get() > accepted.get()) {
+			System.out.printf("  (%d of %d requests changed nothing or failed)%n", requests.get() - accepted.get(),
+					requests.get());
+		}
 		if (missing > 0) {
 			System.out.printf("  (%d accepted changes not seen on the topic within 30 s)%n", missing);
 		}

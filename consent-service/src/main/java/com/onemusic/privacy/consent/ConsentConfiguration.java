@@ -2,6 +2,7 @@ package com.onemusic.privacy.consent;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import reactor.core.publisher.Mono;
 
@@ -12,7 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.util.function.SingletonSupplier;
 
+import com.onemusic.privacy.consent.ledger.ConsentHeads;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentProjection;
 import com.onemusic.privacy.consent.ledger.ConsentRules;
@@ -38,17 +41,35 @@ class ConsentConfiguration {
 	@Bean
 	PolicyService policyService(ReactiveMongoTemplate mongo, ScopeCatalog catalog, ObjectProvider<OutboxRelay> relay,
 			@Lazy MongoOutboxSource<PolicyVersion> policyOutbox) {
-		return new PolicyService(mongo, catalog,
-				(version) -> relay.ifAvailable((available) -> available.offer(policyOutbox, version)));
+		return new PolicyService(mongo, catalog, offerTo(relay, policyOutbox));
+	}
+
+	@Bean(destroyMethod = "close")
+	ConsentHeads consentHeads(ReactiveMongoTemplate mongo, ConsentProperties properties) {
+		return new ConsentHeads(mongo, properties.headCacheSize());
 	}
 
 	@Bean
-	ConsentLedger consentLedger(ReactiveMongoTemplate mongo, ScopeCatalog catalog, ConsentProperties properties,
-			PolicyService policies, ObjectProvider<OutboxRelay> relay,
+	ConsentLedger consentLedger(ReactiveMongoTemplate mongo, ConsentHeads heads, ScopeCatalog catalog,
+			ConsentProperties properties, PolicyService policies, ObjectProvider<OutboxRelay> relay,
 			@Lazy MongoOutboxSource<LedgerEntry> ledgerOutbox) {
-		return new ConsentLedger(mongo, new ConsentRules(catalog, properties.minorAge(), properties.maxBatchSize()),
-				policies, (entry) -> relay.ifAvailable((available) -> available.offer(ledgerOutbox, entry)),
-				Clock.systemUTC());
+		return new ConsentLedger(mongo, heads,
+				new ConsentRules(catalog, properties.minorAge(), properties.maxBatchSize()), policies,
+				offerTo(relay, ledgerOutbox), Clock.systemUTC());
+	}
+
+	/**
+	 * Hands a written document to the relay, looked up once (a bean lookup per write
+	 * costs more than the offer).
+	 */
+	private static <T> Consumer<T> offerTo(ObjectProvider<OutboxRelay> relay, MongoOutboxSource<T> source) {
+		SingletonSupplier<OutboxRelay> available = SingletonSupplier.of(relay::getIfAvailable);
+		return (document) -> {
+			OutboxRelay found = available.get();
+			if (found != null) {
+				found.offer(source, document);
+			}
+		};
 	}
 
 	@Bean
@@ -66,8 +87,7 @@ class ConsentConfiguration {
 			PolicyService policies) {
 		return new MongoOutboxSource<>("consent ledger", mongo, LedgerEntry.class, LedgerEntry.COLLECTION,
 				LedgerEntry::id, ConsentEvents::of,
-				(entry) -> policies.history().flatMap((history) -> projection.apply(entry, history)),
-				LedgerEntry::userId);
+				(entries) -> policies.history().flatMap((history) -> projection.apply(entries, history)));
 	}
 
 	@Bean

@@ -27,13 +27,15 @@ import com.onemusic.privacy.consent.scope.ScopeKind;
  * @param maxBatchSize changes accepted in one request
  * @param initialPolicy the policy in force before any was published
  * @param scopes the scope catalog
+ * @param headCacheSize how many users' ledger heads an instance keeps in memory, so that
+ * their next change is a single insert (about 1 KB each; 0 keeps none)
  */
 @Validated
 @ConfigurationProperties("consent")
 public record ConsentProperties(@Valid @NotNull Controller controller, @DefaultValue("CN") String jurisdiction,
 		@DefaultValue("zh-CN") String language, @DefaultValue("14") @Min(1) int minorAge,
 		@DefaultValue("50") @Min(1) int maxBatchSize, @Valid @NotNull InitialPolicy initialPolicy,
-		@NotEmpty List<@Valid ScopeDefinition> scopes) {
+		@NotEmpty List<@Valid ScopeDefinition> scopes, @DefaultValue("100000") @Min(0) int headCacheSize) {
 
 	/**
 	 * The catalog, checked.

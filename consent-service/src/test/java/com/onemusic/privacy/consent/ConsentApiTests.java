@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 
@@ -19,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.onemusic.privacy.consent.ledger.ConsentHead;
 import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentStatus;
@@ -117,6 +119,32 @@ class ConsentApiTests {
 			.isEqualTo(true)
 			.jsonPath("$.entries")
 			.isEqualTo(8);
+	}
+
+	@Test
+	void aStoredHeadLeftBehindNeverHidesTheEntriesAfterIt() {
+		String user = user();
+		put(user, body("EXPLICIT_TICK", change("permission.camera", "GRANTED")));
+		org.bson.Document headAtOne = storedHead(user, 1);
+		put(user, body("SETTINGS_TOGGLE", change("permission.camera", "WITHDRAWN")));
+		storedHead(user, 2);
+		// As if the head write after entry 2 had been lost: the stored head still says
+		// the
+		// camera is granted.
+		this.mongo.save(headAtOne, ConsentHead.COLLECTION).block(WAIT);
+		consents(user, "").jsonPath("$.consents[?(@.scope=='permission.camera')].status").isEqualTo("WITHDRAWN");
+		Map<?, ?> regrant = put(user, body("EXPLICIT_TICK", change("permission.camera", "GRANTED")));
+		assertThat(regrant.get("sequence")).isEqualTo(3);
+		assertThat(history(user)).extracting((entry) -> ((Number) entry.get("sequence")).longValue())
+			.containsExactly(1L, 2L, 3L);
+	}
+
+	/** The head as stored once the write behind the request reached a sequence number. */
+	private org.bson.Document storedHead(String user, long sequence) {
+		return Awaitility.await()
+			.atMost(WAIT)
+			.until(() -> this.mongo.findById(user, org.bson.Document.class, ConsentHead.COLLECTION).block(WAIT),
+					(head) -> head != null && ((Number) head.get("sequence")).longValue() == sequence);
 	}
 
 	@Test

@@ -2,18 +2,13 @@ package com.onemusic.privacy.consent.ledger;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -43,8 +38,6 @@ import com.onemusic.privacy.platform.mongo.DuplicateKeys;
  */
 public class ConsentLedger {
 
-	private static final Logger logger = LoggerFactory.getLogger(ConsentLedger.class);
-
 	/**
 	 * How often a change is retried when another change of the same user took its number.
 	 */
@@ -53,6 +46,8 @@ public class ConsentLedger {
 	static final String SOURCE_SYSTEM = "consent-service";
 
 	private final ReactiveMongoTemplate mongo;
+
+	private final ConsentHeads heads;
 
 	private final ConsentRules rules;
 
@@ -65,14 +60,16 @@ public class ConsentLedger {
 	/**
 	 * Creates the ledger.
 	 * @param mongo the template
+	 * @param heads where each user's ledger stands
 	 * @param rules the rules changes must satisfy
 	 * @param policies the policy versions
 	 * @param publishSoon hands a new entry to the outbox relay
 	 * @param clock the clock
 	 */
-	public ConsentLedger(ReactiveMongoTemplate mongo, ConsentRules rules, PolicyService policies,
+	public ConsentLedger(ReactiveMongoTemplate mongo, ConsentHeads heads, ConsentRules rules, PolicyService policies,
 			Consumer<LedgerEntry> publishSoon, Clock clock) {
 		this.mongo = mongo;
+		this.heads = heads;
 		this.rules = rules;
 		this.policies = policies;
 		this.publishSoon = publishSoon;
@@ -88,7 +85,11 @@ public class ConsentLedger {
 			.concat(this.mongo.indexOps(LedgerEntry.COLLECTION)
 				.createIndex(new Index().on("idempotencyKey", Sort.Direction.ASC).unique()),
 					this.mongo.indexOps(LedgerEntry.COLLECTION)
-						.createIndex(new Index().on("receiptId", Sort.Direction.ASC)))
+						// Unique (receipt ids are random UUIDs) so that every MongoDB,
+						// the
+						// in-memory one too, answers a receipt from the index; sparse as
+						// withdrawals issue none.
+						.createIndex(new Index().on("receiptId", Sort.Direction.ASC).unique().sparse()))
 			.then();
 	}
 
@@ -108,12 +109,15 @@ public class ConsentLedger {
 	}
 
 	private Mono<Recorded> attempt(ConsentCommand command, PolicyHistory history, int attempt) {
-		return snapshot(command.userId()).flatMap((snapshot) -> {
+		return writeSnapshot(command.userId(), attempt).flatMap((snapshot) -> {
 			Instant now = this.clock.instant();
 			List<ConsentCommand.Requested> effective = this.rules.plan(command, snapshot.states(), history,
 					snapshot.birthDate(), now);
 			if (effective.isEmpty()) {
-				return Mono.just(new Recorded(false, null, snapshot.sequence(), snapshot.states()));
+				// Nothing to record: only an answer from the latest state may say so.
+				return latest(snapshot).flatMap((latest) -> (latest == snapshot)
+						? Mono.just(new Recorded(false, null, snapshot.sequence(), snapshot.states()))
+						: attempt(command, history, attempt + 1));
 			}
 			LedgerEntry entry = next(snapshot, command, effective, null, now);
 			return insert(entry, snapshot, command.idempotencyKey(), attempt,
@@ -140,7 +144,7 @@ public class ConsentLedger {
 
 	private Mono<Recorded> eraseAttempt(String userId, String requestId, boolean closure, String key,
 			PolicyHistory history, int attempt) {
-		return snapshot(userId).flatMap((snapshot) -> {
+		return writeSnapshot(userId, attempt).flatMap((snapshot) -> {
 			Instant now = this.clock.instant();
 			List<ConsentCommand.Requested> withdrawals = snapshot.states()
 				.values()
@@ -191,7 +195,8 @@ public class ConsentLedger {
 	private Mono<Recorded> recorded(LedgerEntry saved, Snapshot before) {
 		this.publishSoon.accept(saved);
 		Snapshot after = before.with(saved);
-		return moveHead(after).thenReturn(new Recorded(true, saved, saved.sequence(), after.states()));
+		this.heads.moved(after);
+		return Mono.just(new Recorded(true, saved, saved.sequence(), after.states()));
 	}
 
 	private Mono<Recorded> replayOrRetry(LedgerEntry entry, String idempotencyKey, int attempt,
@@ -199,21 +204,50 @@ public class ConsentLedger {
 		return byIdempotencyKey(idempotencyKey)
 			.flatMap((existing) -> snapshot(existing.userId())
 				.map((now) -> new Recorded(false, existing, existing.sequence(), now.states())))
-			.switchIfEmpty(Mono.defer(() -> (attempt < ATTEMPTS) ? retry.get()
-					: Mono.error(new IllegalStateException("Could not record a change of user " + entry.userId()
-							+ " after " + ATTEMPTS + " attempts: too many concurrent changes"))));
+			.switchIfEmpty(Mono.defer(() -> {
+				if (attempt >= ATTEMPTS) {
+					return Mono.error(new IllegalStateException("Could not record a change of user " + entry.userId()
+							+ " after " + ATTEMPTS + " attempts: too many concurrent changes"));
+				}
+				// The head this attempt started from was behind.
+				this.heads.forget(entry.userId());
+				return retry.get();
+			}));
 	}
 
 	/**
-	 * Where the user's ledger stands: the head, and any entries written after it.
+	 * Where the user's ledger stands: the stored head, and any entries written after it.
 	 * @param userId the user
 	 * @return the snapshot
 	 */
 	private Mono<Snapshot> snapshot(String userId) {
-		return this.mongo.findById(userId, ConsentHead.class, ConsentHead.COLLECTION)
-			.map(Snapshot::of)
-			.defaultIfEmpty(Snapshot.EMPTY)
-			.flatMap((head) -> forward(userId, head));
+		return this.heads.stored(userId).flatMap((head) -> forward(userId, head));
+	}
+
+	/**
+	 * What a change is planned on. The first attempt trusts the head without walking
+	 * forward: the insert of the next sequence number succeeds only if no entry came
+	 * after the head (numbers have no gaps), so a stale head costs a retry, never a wrong
+	 * entry. Later attempts walk forward from the stored head.
+	 */
+	private Mono<Snapshot> writeSnapshot(String userId, int attempt) {
+		return (attempt == 1) ? this.heads.forWrite(userId) : snapshot(userId);
+	}
+
+	/**
+	 * The same snapshot if no entry follows it, else a newer one.
+	 */
+	private Mono<Snapshot> latest(Snapshot snapshot) {
+		return this.mongo
+			.exists(Query.query(Criteria.where("_id").is(LedgerEntry.idOf(snapshot.userId(), snapshot.sequence() + 1))),
+					LedgerEntry.COLLECTION)
+			.flatMap((behind) -> {
+				if (!behind) {
+					return Mono.just(snapshot);
+				}
+				this.heads.forget(snapshot.userId());
+				return snapshot(snapshot.userId());
+			});
 	}
 
 	private Mono<Snapshot> forward(String userId, Snapshot snapshot) {
@@ -221,28 +255,6 @@ public class ConsentLedger {
 			.findById(LedgerEntry.idOf(userId, snapshot.sequence() + 1), LedgerEntry.class, LedgerEntry.COLLECTION)
 			.flatMap((entry) -> forward(userId, snapshot.with(entry)))
 			.defaultIfEmpty(snapshot);
-	}
-
-	/**
-	 * Writes the head. Two changes of one user racing may leave the head at the older of
-	 * the two: that is safe, as readers walk forward from it. It is written by primary
-	 * key alone, which every MongoDB answers from its _id index.
-	 */
-	private Mono<Void> moveHead(Snapshot snapshot) {
-		Update update = new Update().set("sequence", snapshot.sequence())
-			.set("hash", snapshot.hash())
-			.set("birthDate", snapshot.birthDate())
-			.set("states", new ArrayList<>(snapshot.states().values()));
-		return this.mongo
-			.upsert(Query.query(Criteria.where("_id").is(snapshot.userId())), update, ConsentHead.class,
-					ConsentHead.COLLECTION)
-			.then()
-			// The entry is recorded; a head not written only means more walking next
-			// time.
-			.onErrorResume((ex) -> {
-				logger.warn("Could not move the consent head of a user: {}", ex.toString());
-				return Mono.empty();
-			});
 	}
 
 	private LedgerEntry next(Snapshot snapshot, ConsentCommand command, List<ConsentCommand.Requested> effective,
@@ -332,35 +344,6 @@ public class ConsentLedger {
 	 * @param state the user's state afterwards, by scope
 	 */
 	public record Recorded(boolean changed, LedgerEntry entry, long sequence, Map<String, ConsentState> state) {
-
-	}
-
-	/**
-	 * A user's ledger up to an entry.
-	 *
-	 * @param userId the user
-	 * @param sequence the last sequence number
-	 * @param hash the last hash
-	 * @param birthDate the last known birth date
-	 * @param states the state by scope
-	 */
-	private record Snapshot(String userId, long sequence, String hash, LocalDate birthDate,
-			Map<String, ConsentState> states) {
-
-		static final Snapshot EMPTY = new Snapshot(null, 0, LedgerHash.GENESIS, null, Map.of());
-
-		static Snapshot of(ConsentHead head) {
-			Map<String, ConsentState> states = new TreeMap<>();
-			head.states().forEach((state) -> states.put(state.scope(), state));
-			return new Snapshot(head.userId(), head.sequence(), head.hash(), head.birthDate(), states);
-		}
-
-		Snapshot with(LedgerEntry entry) {
-			Map<String, ConsentState> states = new TreeMap<>(this.states);
-			ConsentFold.apply(states, entry);
-			return new Snapshot(entry.userId(), entry.sequence(), entry.hash(),
-					(entry.birthDate() != null) ? entry.birthDate() : this.birthDate, states);
-		}
 
 	}
 

@@ -1,12 +1,17 @@
 package com.onemusic.privacy.consent.ledger;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
+import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.mapping.Document;
@@ -19,12 +24,15 @@ import com.onemusic.privacy.consent.policy.PolicyVersion;
 
 /**
  * A read model of the ledger with one document per user and scope, for questions across
- * users (who must re-consent after a policy change). It is updated from each ledger entry
- * once its events are published, idempotently: a document only moves to a newer change.
+ * users (who must re-consent after a policy change). It is updated from ledger entries
+ * once their events are published, idempotently: a document only moves to a newer change.
  */
 public class ConsentProjection {
 
 	static final String COLLECTION = "consent_state";
+
+	/** Rows looked up at once. */
+	private static final int CONCURRENCY = 16;
 
 	private final ReactiveMongoTemplate mongo;
 
@@ -45,36 +53,53 @@ public class ConsentProjection {
 	}
 
 	/**
-	 * Applies an entry.
-	 * @param entry the ledger entry
-	 * @param policies the policy history, to know the order of its version
+	 * Applies entries. A row only ever moves to a newer change (later {@code occurredAt},
+	 * then higher sequence number), so a replay, or a batch that arrives after a later
+	 * one, leaves the newer change in place. Rows are read and written by primary key
+	 * alone, which every MongoDB answers from its {@code _id} index (the in-memory server
+	 * uses an index only for a query on exactly its keys): one lookup per row, then one
+	 * bulk write for the batch.
+	 * @param entries the ledger entries
+	 * @param policies the policy history, to know the order of each version
 	 * @return completion
 	 */
-	public Mono<Void> apply(LedgerEntry entry, PolicyHistory policies) {
-		long policyOrder = policies.find(entry.policyVersion()).map(PolicyVersion::order).orElse(0L);
-		return Flux.fromIterable(entry.changes()).concatMap((change) -> {
-			String id = entry.userId() + "|" + change.scope();
-			// Read, compare and write by primary key: one user's entries are applied one
-			// after another (see the ledger's outbox), so no other write of this document
-			// comes between.
-			return this.mongo.findById(id, Row.class, COLLECTION)
-				.map((row) -> row.olderThan(entry))
+	public Mono<Void> apply(List<LedgerEntry> entries, PolicyHistory policies) {
+		Map<String, Latest> latest = new LinkedHashMap<>();
+		for (LedgerEntry entry : entries) {
+			for (ScopeChange change : entry.changes()) {
+				latest.merge(entry.userId() + "|" + change.scope(), new Latest(entry, change),
+						(held, offered) -> held.olderThan(offered.entry()) ? offered : held);
+			}
+		}
+		return Flux.fromIterable(latest.entrySet())
+			.flatMap((row) -> this.mongo.findById(row.getKey(), Row.class, COLLECTION)
+				.map((stored) -> stored.olderThan(row.getValue().entry()))
 				.defaultIfEmpty(true)
-				.flatMap((older) -> older ? this.mongo.upsert(Query.query(Criteria.where("_id").is(id)),
-						new Update().set("userId", entry.userId())
-							.set("scope", change.scope())
-							.set("status", change.status())
-							.set("sequence", entry.sequence())
-							.set("occurredAt", entry.occurredAt())
-							.set("policyVersion", entry.policyVersion())
-							.set("policyOrder", policyOrder),
-						COLLECTION)
-					.then() : Mono.empty());
-		}).then();
+				.filter(Boolean::booleanValue)
+				.map((newer) -> row), CONCURRENCY)
+			.collectList()
+			.flatMap((newer) -> newer.isEmpty() ? Mono.empty() : write(newer, policies));
+	}
+
+	private Mono<Void> write(List<Map.Entry<String, Latest>> rows, PolicyHistory policies) {
+		ReactiveBulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, COLLECTION);
+		rows.forEach((row) -> {
+			LedgerEntry entry = row.getValue().entry();
+			long policyOrder = policies.find(entry.policyVersion()).map(PolicyVersion::order).orElse(0L);
+			bulk.upsert(Query.query(Criteria.where("_id").is(row.getKey())),
+					new Update().set("userId", entry.userId())
+						.set("scope", row.getValue().change().scope())
+						.set("status", row.getValue().change().status())
+						.set("sequence", entry.sequence())
+						.set("occurredAt", entry.occurredAt())
+						.set("policyVersion", entry.policyVersion())
+						.set("policyOrder", policyOrder));
+		});
+		return bulk.execute().then();
 	}
 
 	/**
-	 * The stored row of a user and scope.
+	 * The stored row of a user and scope, as far as the comparison needs it.
 	 *
 	 * @param id the id
 	 * @param sequence the sequence number of the change it holds
@@ -84,8 +109,23 @@ public class ConsentProjection {
 	record Row(@Id String id, long sequence, Instant occurredAt) {
 
 		boolean olderThan(LedgerEntry entry) {
-			int byTime = this.occurredAt.compareTo(entry.occurredAt());
-			return byTime < 0 || (byTime == 0 && this.sequence < entry.sequence());
+			return older(this.occurredAt, this.sequence, entry);
+		}
+
+	}
+
+	static boolean older(Instant occurredAt, long sequence, LedgerEntry than) {
+		int byTime = occurredAt.compareTo(than.occurredAt());
+		return byTime < 0 || (byTime == 0 && sequence < than.sequence());
+	}
+
+	/**
+	 * The newest change of a row within a batch.
+	 */
+	private record Latest(LedgerEntry entry, ScopeChange change) {
+
+		boolean olderThan(LedgerEntry other) {
+			return older(this.entry.occurredAt(), this.entry.sequence(), other);
 		}
 
 	}

@@ -6,7 +6,9 @@ import java.util.List;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -26,6 +28,7 @@ import com.onemusic.privacy.consent.web.ConsentViews.ChangeResult;
 import com.onemusic.privacy.consent.web.ConsentViews.ConsentView;
 import com.onemusic.privacy.consent.web.ConsentViews.HistoryEntry;
 import com.onemusic.privacy.consent.web.ConsentViews.UserConsents;
+import com.onemusic.privacy.platform.outbox.OutboxRelay;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
 /**
@@ -41,10 +44,14 @@ class ConsentController {
 
 	private final ScopeCatalog catalog;
 
-	ConsentController(ConsentLedger ledger, PolicyService policies, ScopeCatalog catalog) {
+	private final SingletonSupplier<OutboxRelay> relay;
+
+	ConsentController(ConsentLedger ledger, PolicyService policies, ScopeCatalog catalog,
+			ObjectProvider<OutboxRelay> relay) {
 		this.ledger = ledger;
 		this.policies = policies;
 		this.catalog = catalog;
+		this.relay = SingletonSupplier.of(relay::getIfAvailable);
 	}
 
 	/**
@@ -69,12 +76,19 @@ class ConsentController {
 					.map((change) -> new ConsentCommand.Requested(change.scope(), change.status()))
 					.toList(),
 				(idempotencyKey != null) ? "api:" + userId + ":" + idempotencyKey : null);
-		return this.ledger.record(command).zipWith(this.policies.history()).map((result) -> {
-			ConsentLedger.Recorded recorded = result.getT1();
-			return new ChangeResult(userId, recorded.changed(), (recorded.sequence() > 0) ? recorded.sequence() : null,
-					(recorded.entry() != null) ? recorded.entry().receiptId() : null,
-					ConsentView.of(recorded.state(), this.catalog, result.getT2()));
-		});
+		// Waits while the relay is behind, so that accepted changes are published
+		// promptly.
+		OutboxRelay available = this.relay.get();
+		Mono<Void> admission = (available != null) ? available.admission() : Mono.empty();
+		return admission.then(Mono.defer(() -> this.ledger.record(command)))
+			.zipWith(this.policies.history())
+			.map((result) -> {
+				ConsentLedger.Recorded recorded = result.getT1();
+				return new ChangeResult(userId, recorded.changed(),
+						(recorded.sequence() > 0) ? recorded.sequence() : null,
+						(recorded.entry() != null) ? recorded.entry().receiptId() : null,
+						ConsentView.of(recorded.state(), this.catalog, result.getT2()));
+			});
 	}
 
 	/** The user's consents now, or as they were at {@code at} (ISO-8601 instant). */

@@ -8,6 +8,8 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
+import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -24,12 +26,6 @@ import org.springframework.data.mongodb.core.query.Update;
  */
 public class MongoOutboxSource<T> implements OutboxSource {
 
-	/**
-	 * How many documents are finished at once after publication. The step run for each
-	 * ({@code whenPublished}) must not depend on the order of documents.
-	 */
-	static final int CONCURRENCY = 16;
-
 	/** The field that says whether a document was published. */
 	public static final String PUBLISHED = "published";
 
@@ -45,9 +41,7 @@ public class MongoOutboxSource<T> implements OutboxSource {
 
 	private final Function<T, List<OutboxMessage>> messages;
 
-	private final Function<T, Mono<Void>> whenPublished;
-
-	private final Function<T, Object> orderingKey;
+	private final Function<List<T>, Mono<Void>> whenPublished;
 
 	/**
 	 * Creates a source.
@@ -57,15 +51,15 @@ public class MongoOutboxSource<T> implements OutboxSource {
 	 * @param collection the collection
 	 * @param id the id of a document
 	 * @param messages the records a document publishes
-	 * @param whenPublished an idempotent step run for each document after its records
-	 * were acknowledged and before it is marked published (e.g. updating a read model);
-	 * it runs again if the process dies before the mark; documents with the same ordering
-	 * key go through it one after another, in order, others at the same time
-	 * @param orderingKey what orders that step, e.g. the user id
+	 * @param whenPublished an idempotent step run for each batch of documents after their
+	 * records were acknowledged and before they are marked published (e.g. updating a
+	 * read model); it runs again if the process dies before the mark, and batches from
+	 * the fast path and from a sweep may arrive in any order, so the step must not depend
+	 * on the order of documents
 	 */
 	public MongoOutboxSource(String name, ReactiveMongoTemplate mongo, Class<T> type, String collection,
-			Function<T, Object> id, Function<T, List<OutboxMessage>> messages, Function<T, Mono<Void>> whenPublished,
-			Function<T, Object> orderingKey) {
+			Function<T, Object> id, Function<T, List<OutboxMessage>> messages,
+			Function<List<T>, Mono<Void>> whenPublished) {
 		this.name = name;
 		this.mongo = mongo;
 		this.type = type;
@@ -73,12 +67,11 @@ public class MongoOutboxSource<T> implements OutboxSource {
 		this.id = id;
 		this.messages = messages;
 		this.whenPublished = whenPublished;
-		this.orderingKey = orderingKey;
 	}
 
 	public MongoOutboxSource(String name, ReactiveMongoTemplate mongo, Class<T> type, String collection,
 			Function<T, Object> id, Function<T, List<OutboxMessage>> messages) {
-		this(name, mongo, type, collection, id, messages, (document) -> Mono.empty(), id);
+		this(name, mongo, type, collection, id, messages, (documents) -> Mono.empty());
 	}
 
 	/**
@@ -115,19 +108,13 @@ public class MongoOutboxSource<T> implements OutboxSource {
 			return Mono.empty();
 		}
 		Instant now = Instant.now();
-		// One primary-key update per entry: cheap on any MongoDB, and the in-memory
-		// server
-		// uses its _id index only for equality.
-		return Flux.fromIterable(entries)
-			.map((entry) -> this.type.cast(entry.document()))
-			.groupBy(this.orderingKey)
-			.flatMap((sameKey) -> sameKey.concatMap(this.whenPublished), CONCURRENCY)
-			.thenMany(Flux.fromIterable(entries)
-				.flatMap(
-						(entry) -> this.mongo.updateFirst(Query.query(Criteria.where("_id").is(entry.id())),
-								new Update().set(PUBLISHED, true).set("publishedAt", now), this.collection),
-						CONCURRENCY))
-			.then();
+		List<T> documents = entries.stream().map((entry) -> this.type.cast(entry.document())).toList();
+		// One round trip for the whole batch; each update by primary key, which every
+		// MongoDB (the in-memory server too) answers from its _id index.
+		ReactiveBulkOperations marks = this.mongo.bulkOps(BulkMode.UNORDERED, this.type, this.collection);
+		entries.forEach((entry) -> marks.updateOne(Query.query(Criteria.where("_id").is(entry.id())),
+				new Update().set(PUBLISHED, true).set("publishedAt", now)));
+		return this.whenPublished.apply(documents).then(Mono.defer(marks::execute)).then();
 	}
 
 }

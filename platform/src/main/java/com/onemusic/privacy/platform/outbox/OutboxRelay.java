@@ -9,11 +9,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -61,6 +64,14 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final int maxOffered;
 
+	/** How many marks run at once while the relay sends on. */
+	private static final int MARKS = 4;
+
+	private final Semaphore marking = new Semaphore(MARKS);
+
+	/** Writers waiting for room in the backlog, see {@link #admission()}. */
+	private final ConcurrentLinkedQueue<MonoSink<Void>> waiting = new ConcurrentLinkedQueue<>();
+
 	/** Ids offered and not yet marked published: a sweep leaves them to the fast path. */
 	private final Set<Object> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -102,6 +113,43 @@ public class OutboxRelay implements SmartLifecycle {
 		wake();
 	}
 
+	/**
+	 * Completes when the relay can take another entry soon: no more than one batch waits
+	 * for the fast path. A writer that waits on it before writing (an API request) is
+	 * slowed to the pace at which Kafka takes its entries, instead of running ahead and
+	 * leaving its entries to the far slower sweep. Writers let through at once may exceed
+	 * the batch by at most their number. Gives up with {@link OutboxBusyException} after
+	 * the send timeout, e.g. while Kafka is unreachable.
+	 * @return completion, or the busy error
+	 */
+	public Mono<Void> admission() {
+		if (hasRoom()) {
+			return Mono.empty();
+		}
+		return Mono.<Void>create((sink) -> {
+			sink.onCancel(() -> this.waiting.remove(sink));
+			this.waiting.add(sink);
+			// The relay may have made room between the check and the queueing.
+			admitWaiting();
+		})
+			.timeout(this.sendTimeout, Mono.error(() -> new OutboxBusyException(
+					"Changes are being accepted faster than they can be published; try again shortly")));
+	}
+
+	private boolean hasRoom() {
+		return this.offeredCount.get() < this.batchSize;
+	}
+
+	private void admitWaiting() {
+		while (hasRoom()) {
+			MonoSink<Void> next = this.waiting.poll();
+			if (next == null) {
+				return;
+			}
+			next.success();
+		}
+	}
+
 	/** Asks the relay to sweep for unpublished entries now. Never blocks. */
 	public void trigger() {
 		this.sweepRequested = true;
@@ -135,6 +183,9 @@ public class OutboxRelay implements SmartLifecycle {
 	public void stop() {
 		this.running = false;
 		trigger();
+		for (MonoSink<Void> writer = this.waiting.poll(); writer != null; writer = this.waiting.poll()) {
+			writer.error(new OutboxBusyException("The service is shutting down; try again shortly"));
+		}
 		if (this.thread != null) {
 			try {
 				this.thread.join(this.sendTimeout.toMillis() + 1000);
@@ -143,6 +194,7 @@ public class OutboxRelay implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 		}
+		awaitMarks();
 		try {
 			this.lease.release();
 		}
@@ -197,6 +249,7 @@ public class OutboxRelay implements SmartLifecycle {
 			this.offeredCount.decrementAndGet();
 			bySource.computeIfAbsent(next.source(), (source) -> new ArrayList<>()).add(next.entry());
 		}
+		admitWaiting();
 		bySource.forEach(this::publish);
 		return !this.offered.isEmpty();
 	}
@@ -221,6 +274,8 @@ public class OutboxRelay implements SmartLifecycle {
 	 * @return whether the batch was full, so that more may wait
 	 */
 	boolean drain(OutboxSource source) {
+		// An entry whose mark is still running would be found unpublished.
+		awaitMarks();
 		List<PendingEntry> found = source.pending(this.batchSize).collectList().block(this.sendTimeout);
 		if (found == null || found.isEmpty()) {
 			return false;
@@ -230,15 +285,19 @@ public class OutboxRelay implements SmartLifecycle {
 			// Everything found is being published by the fast path right now.
 			return false;
 		}
+		batch.forEach((entry) -> this.inFlight.add(entry.id()));
 		return publish(source, batch) && found.size() == this.batchSize;
 	}
 
 	/**
 	 * Sends the records of entries and marks those whose records were all acknowledged,
-	 * in order up to the first failure.
-	 * @return whether every entry was published
+	 * in order up to the first failure. The mark (and the source's step before it) runs
+	 * while the relay sends the next batch; the entries stay in flight, so a sweep leaves
+	 * them alone, until it is done.
+	 * @return whether every entry was sent
 	 */
 	private boolean publish(OutboxSource source, List<PendingEntry> batch) {
+		List<PendingEntry> published = new ArrayList<>();
 		try {
 			List<List<CompletableFuture<SendResult<String, Object>>>> sends = new ArrayList<>();
 			for (PendingEntry entry : batch) {
@@ -248,7 +307,6 @@ public class OutboxRelay implements SmartLifecycle {
 				}
 				sends.add(entrySends);
 			}
-			List<PendingEntry> published = new ArrayList<>();
 			for (int i = 0; i < batch.size(); i++) {
 				try {
 					for (CompletableFuture<SendResult<String, Object>> send : sends.get(i)) {
@@ -265,12 +323,49 @@ public class OutboxRelay implements SmartLifecycle {
 					break;
 				}
 			}
-			source.markPublished(published).block(this.sendTimeout);
-			return published.size() == batch.size();
 		}
 		finally {
-			// Whatever was not marked published is the sweep's again.
-			batch.forEach((entry) -> this.inFlight.remove(entry.id()));
+			// What was not sent is the sweep's again.
+			batch.subList(published.size(), batch.size()).forEach((entry) -> this.inFlight.remove(entry.id()));
+		}
+		mark(source, published);
+		return published.size() == batch.size();
+	}
+
+	/**
+	 * Marks sent entries published, without waiting; waits only when too many marks are
+	 * still running.
+	 */
+	private void mark(OutboxSource source, List<PendingEntry> sent) {
+		if (sent.isEmpty()) {
+			return;
+		}
+		try {
+			this.marking.acquire();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			sent.forEach((entry) -> this.inFlight.remove(entry.id()));
+			return;
+		}
+		source.markPublished(sent).timeout(this.sendTimeout).doFinally((signal) -> {
+			// Whatever was not marked is the sweep's again.
+			sent.forEach((entry) -> this.inFlight.remove(entry.id()));
+			this.marking.release();
+		})
+			.subscribe(null, (ex) -> logger.warn("Marking {} {} entries published failed, the sweep will retry: {}",
+					sent.size(), source.name(), ex.toString()));
+	}
+
+	/** Waits until running marks are done, e.g. before a sweep reads, or at shutdown. */
+	private void awaitMarks() {
+		try {
+			if (this.marking.tryAcquire(MARKS, this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				this.marking.release(MARKS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -21,7 +21,8 @@ public class ApiProblem extends RuntimeException {
 
 	/**
 	 * Creates a problem.
-	 * @param status the HTTP status, a 4xx
+	 * @param status the HTTP status, a 4xx (or 503 when the service is overloaded and the
+	 * same request may succeed shortly)
 	 * @param type a short kebab-case kind, e.g. {@code unknown-scope}
 	 * @param detail what is wrong, for a person
 	 * @param properties extra members of the problem document

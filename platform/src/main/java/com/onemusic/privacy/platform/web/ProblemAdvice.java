@@ -8,8 +8,10 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -28,12 +30,17 @@ public class ProblemAdvice {
 	private static final Logger logger = LoggerFactory.getLogger(ProblemAdvice.class);
 
 	@ExceptionHandler(ApiProblem.class)
-	ProblemDetail onApiProblem(ApiProblem problem) {
+	ResponseEntity<ProblemDetail> onApiProblem(ApiProblem problem) {
 		ProblemDetail detail = ProblemDetail.forStatusAndDetail(problem.status(), problem.getMessage());
 		detail.setType(problem.type());
 		detail.setTitle(title(problem.typeName()));
 		problem.properties().forEach(detail::setProperty);
-		return detail;
+		ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status());
+		if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+			// Overload, not a fault: the same request may succeed in a moment.
+			response.header(HttpHeaders.RETRY_AFTER, "1");
+		}
+		return response.body(detail);
 	}
 
 	@ExceptionHandler(WebExchangeBindException.class)
