@@ -25,6 +25,11 @@ class DeletionRequestedListener {
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).DELETION_REQUESTED.name()}")
 	void on(DeletionRequested event) {
+		if (!event.getOnlyParticipants().isEmpty()
+				&& !event.getOnlyParticipants().contains(ConsentEvents.PARTICIPANT)) {
+			// Another participant is asked again.
+			return;
+		}
 		this.ledger.eraseFor(event.getUserId(), event.getRequestId(), event.getKind() == DeletionKind.ACCOUNT_CLOSURE)
 			.onErrorMap(ConsentRefused.class,
 					(ex) -> new RejectedRecord(
