@@ -29,6 +29,10 @@ public final class Topics {
 	public static final Topic<String, DsrStatusChanged> DSR_STATUS = new Topic<>("privacy.dsr-status.v1", String.class,
 			"userId", DsrStatusChanged.class);
 
+	/** Data-subject requests made through other backend services, keyed by user. */
+	public static final Topic<String, DataSubjectRequestSubmitted> DSR_REQUESTS = new Topic<>("privacy.dsr-requests.v1",
+			String.class, "userId", DataSubjectRequestSubmitted.class);
+
 	/** Every share decision of the sharing gateway, keyed by user. */
 	public static final Topic<String, DataShared> SHARING_DECISIONS = new Topic<>("privacy.sharing-decisions.v1",
 			String.class, "userId", DataShared.class);
@@ -38,7 +42,7 @@ public final class Topics {
 			"analytics.events-raw.v1", String.class, "userId", UserActivityRecorded.class);
 
 	private static final List<Topic<String, ?>> ALL = List.of(CONSENT_CHANGED, POLICY_PUBLISHED, DELETION_REQUESTED,
-			ERASURE_PROGRESS, DSR_STATUS, SHARING_DECISIONS, ANALYTICS_EVENTS_RAW);
+			ERASURE_PROGRESS, DSR_STATUS, DSR_REQUESTS, SHARING_DECISIONS, ANALYTICS_EVENTS_RAW);
 
 	private Topics() {
 	}
