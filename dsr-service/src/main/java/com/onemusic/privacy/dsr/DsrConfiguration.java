@@ -21,6 +21,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.util.function.SingletonSupplier;
 
 import com.onemusic.privacy.dsr.calendar.CalendarHolder;
+import com.onemusic.privacy.dsr.export.DataExports;
 import com.onemusic.privacy.dsr.messaging.DsrOutbox;
 import com.onemusic.privacy.dsr.request.DsrRequests;
 import com.onemusic.privacy.dsr.request.RequestFilter;
@@ -74,6 +75,11 @@ class DsrConfiguration {
 				found.offer(outbox, request);
 			}
 		}, Clock.systemUTC());
+	}
+
+	@Bean
+	DataExports dataExports(ReactiveMongoTemplate mongo, DsrRequests requests, DsrProperties properties) {
+		return new DataExports(mongo, requests, properties.controller(), Clock.systemUTC());
 	}
 
 	/** Indexes exist before the service takes requests. */

@@ -22,8 +22,11 @@ import org.springframework.validation.annotation.Validated;
  * soon
  * @param maxExtensionWorkingDays the most working days one extension may add
  * @param erasureParticipants the services every deletion and account closure waits for
+ * @param exportParticipants the services whose part of a user's data an access request
+ * gathers
  * @param verification identity verification
  * @param calendar the holiday schedules
+ * @param controller the data controller named in exports
  * @param maintenanceInterval how often unverified requests are expired and SLA figures
  * refreshed
  */
@@ -32,8 +35,9 @@ import org.springframework.validation.annotation.Validated;
 public record DsrProperties(@DefaultValue("15") @Min(1) int workingDays,
 		@DefaultValue("3") @Min(0) int dueSoonWorkingDays,
 		@DefaultValue("15") @Min(1) @Max(60) int maxExtensionWorkingDays,
-		@NotNull List<@NotBlank String> erasureParticipants, @Valid @NotNull Verification verification,
-		@Valid @DefaultValue Calendar calendar, @DefaultValue("30s") @NotNull Duration maintenanceInterval) {
+		@NotNull List<@NotBlank String> erasureParticipants, @NotNull List<@NotBlank String> exportParticipants,
+		@Valid @NotNull Verification verification, @Valid @DefaultValue Calendar calendar, @NotBlank String controller,
+		@DefaultValue("30s") @NotNull Duration maintenanceInterval) {
 
 	/**
 	 * Identity verification (policy 8.1.6).

@@ -33,6 +33,16 @@ public final class Topics {
 	public static final Topic<String, DataSubjectRequestSubmitted> DSR_REQUESTS = new Topic<>("privacy.dsr-requests.v1",
 			String.class, "userId", DataSubjectRequestSubmitted.class);
 
+	/**
+	 * A verified access request asks the participants for the user's data, keyed by user.
+	 */
+	public static final Topic<String, ExportRequested> EXPORT_REQUESTED = new Topic<>("privacy.export-requested.v1",
+			String.class, "userId", ExportRequested.class);
+
+	/** The participants' parts of a data export, keyed by user. */
+	public static final Topic<String, ExportFragmentReported> EXPORT_FRAGMENTS = new Topic<>(
+			"privacy.export-fragments.v1", String.class, "userId", ExportFragmentReported.class);
+
 	/** Every share decision of the sharing gateway, keyed by user. */
 	public static final Topic<String, DataShared> SHARING_DECISIONS = new Topic<>("privacy.sharing-decisions.v1",
 			String.class, "userId", DataShared.class);
@@ -42,7 +52,8 @@ public final class Topics {
 			"analytics.events-raw.v1", String.class, "userId", UserActivityRecorded.class);
 
 	private static final List<Topic<String, ?>> ALL = List.of(CONSENT_CHANGED, POLICY_PUBLISHED, DELETION_REQUESTED,
-			ERASURE_PROGRESS, DSR_STATUS, DSR_REQUESTS, SHARING_DECISIONS, ANALYTICS_EVENTS_RAW);
+			ERASURE_PROGRESS, DSR_STATUS, DSR_REQUESTS, EXPORT_REQUESTED, EXPORT_FRAGMENTS, SHARING_DECISIONS,
+			ANALYTICS_EVENTS_RAW);
 
 	private Topics() {
 	}

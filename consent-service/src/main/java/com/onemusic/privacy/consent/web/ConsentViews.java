@@ -18,7 +18,7 @@ import com.onemusic.privacy.consent.scope.ScopeCatalog;
 import com.onemusic.privacy.consent.scope.ScopeKind;
 
 /** What the API answers. */
-final class ConsentViews {
+public final class ConsentViews {
 
 	private ConsentViews() {
 	}
@@ -39,11 +39,12 @@ final class ConsentViews {
 	 * @param method how it was set
 	 * @param receiptId the receipt of the grant
 	 */
-	record ConsentView(String scope, ScopeKind kind, String title, ConsentStatus status, boolean effective,
+	public record ConsentView(String scope, ScopeKind kind, String title, ConsentStatus status, boolean effective,
 			String staleSince, long sequence, Instant occurredAt, String policyVersion, ConsentMethod method,
 			String receiptId) {
 
-		static List<ConsentView> of(Map<String, ConsentState> states, ScopeCatalog catalog, PolicyHistory policies) {
+		public static List<ConsentView> of(Map<String, ConsentState> states, ScopeCatalog catalog,
+				PolicyHistory policies) {
 			return states.values().stream().map((state) -> {
 				Optional<Scope> scope = catalog.find(state.scope());
 				String staleSince = (state.status() == ConsentStatus.GRANTED)
@@ -102,11 +103,11 @@ final class ConsentViews {
 	 * @param previousHash the previous entry's hash
 	 * @param hash its hash
 	 */
-	record HistoryEntry(long sequence, Instant occurredAt, Instant recordedAt, String policyVersion,
+	public record HistoryEntry(long sequence, Instant occurredAt, Instant recordedAt, String policyVersion,
 			ConsentMethod method, String sourceSystem, Guardian guardian, String reason, List<ScopeChange> changes,
 			String receiptId, String erasureRequestId, String previousHash, String hash) {
 
-		static HistoryEntry of(LedgerEntry entry) {
+		public static HistoryEntry of(LedgerEntry entry) {
 			return new HistoryEntry(entry.sequence(), entry.occurredAt(), entry.recordedAt(), entry.policyVersion(),
 					entry.method(), entry.sourceSystem(), entry.guardian(), entry.reason(), entry.changes(),
 					entry.receiptId(), (entry.erasure() != null) ? entry.erasure().requestId() : null,

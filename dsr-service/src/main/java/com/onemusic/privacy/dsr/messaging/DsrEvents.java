@@ -11,6 +11,7 @@ import com.onemusic.privacy.events.DsrChannel;
 import com.onemusic.privacy.events.DsrStatus;
 import com.onemusic.privacy.events.DsrStatusChanged;
 import com.onemusic.privacy.events.DsrType;
+import com.onemusic.privacy.events.ExportRequested;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.outbox.OutboxMessage;
 
@@ -27,13 +28,13 @@ public final class DsrEvents {
 	 * @return the records, in log order
 	 */
 	public static List<OutboxMessage> of(DsrRequest request, List<String> requiredParticipants) {
-		return request.unpublished()
-			.stream()
-			.map((entry) -> (entry.kind() == LogEntry.Kind.DELETION_REQUESTED)
-					? new OutboxMessage(Topics.DELETION_REQUESTED.name(), request.userId(),
-							deletionRequested(request, entry, requiredParticipants))
-					: new OutboxMessage(Topics.DSR_STATUS.name(), request.userId(), statusChanged(request, entry)))
-			.toList();
+		return request.unpublished().stream().map((entry) -> switch (entry.kind()) {
+			case DELETION_REQUESTED -> new OutboxMessage(Topics.DELETION_REQUESTED.name(), request.userId(),
+					deletionRequested(request, entry, requiredParticipants));
+			case EXPORT_REQUESTED ->
+				new OutboxMessage(Topics.EXPORT_REQUESTED.name(), request.userId(), exportRequested(request, entry));
+			case STATUS -> new OutboxMessage(Topics.DSR_STATUS.name(), request.userId(), statusChanged(request, entry));
+		}).toList();
 	}
 
 	static DsrStatusChanged statusChanged(DsrRequest request, LogEntry entry) {
@@ -50,6 +51,17 @@ public final class DsrEvents {
 			.setDueDate(request.dueDate())
 			.setDueDateProvisional(request.dueDateProvisional())
 			.setReason(entry.reason())
+			.build();
+	}
+
+	static ExportRequested exportRequested(DsrRequest request, LogEntry entry) {
+		return ExportRequested.newBuilder()
+			.setEventId(UUID.fromString(entry.eventId()))
+			.setOccurredAt(entry.at())
+			.setUserId(request.userId())
+			.setRequestId(request.id())
+			.setParticipants(entry.participants())
+			.setDueDate(request.dueDate())
 			.build();
 	}
 

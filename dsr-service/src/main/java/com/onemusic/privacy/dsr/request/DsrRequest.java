@@ -173,14 +173,23 @@ public class DsrRequest {
 		this.dueDateProvisional = deadline.provisional();
 		moveTo(DsrStatus.IDENTITY_VERIFIED, now,
 				"identity verified by " + method.name().toLowerCase().replace('_', ' '));
-		if (this.type.erases()) {
+		LogEntry.Kind ask = askKind();
+		if (ask != null) {
 			participants.forEach((participant) -> this.steps.add(Step.asked(participant, false, true, now)));
-			append(LogEntry.Kind.DELETION_REQUESTED, now, this.status, null, null, participants);
+			append(ask, now, this.status, null, null, participants);
 		}
 		moveTo(DsrStatus.IN_PROGRESS, now, null);
 		if (this.type.erases() && participants.isEmpty()) {
 			completeIfDone(now);
 		}
+	}
+
+	/** What asks the participants: a deletion request, an export request, or nothing. */
+	private LogEntry.Kind askKind() {
+		if (this.type.erases()) {
+			return LogEntry.Kind.DELETION_REQUESTED;
+		}
+		return (this.type == DsrType.ACCESS) ? LogEntry.Kind.EXPORT_REQUESTED : null;
 	}
 
 	/**
@@ -232,9 +241,9 @@ public class DsrRequest {
 	 * @return whether anything changed
 	 */
 	public boolean report(StepReport report, Instant now) {
-		if (!this.type.erases()) {
-			throw ApiProblem.unprocessable("not-an-erasure",
-					"Request " + this.id + " is a " + this.type + " request: it has no erasure steps");
+		if (askKind() == null) {
+			throw ApiProblem.unprocessable("no-steps",
+					"Request " + this.id + " is a " + this.type + " request: it has no participant steps");
 		}
 		Optional<Step> existing = step(report.participant());
 		Step before = existing.orElseGet(() -> Step.asked(report.participant(), report.partner(),
@@ -252,7 +261,7 @@ public class DsrRequest {
 		else {
 			this.steps.add(after);
 		}
-		if (this.status == DsrStatus.IN_PROGRESS) {
+		if (this.status == DsrStatus.IN_PROGRESS && this.type.erases()) {
 			completeIfDone(now);
 		}
 		return true;
@@ -269,7 +278,7 @@ public class DsrRequest {
 		Step step = step(participant).orElseThrow(() -> ApiProblem.notFound("unknown-step",
 				"Request " + this.id + " has no step of participant " + participant));
 		this.steps.set(this.steps.indexOf(step), step.reasked(now));
-		append(LogEntry.Kind.DELETION_REQUESTED, now, this.status, null, "asked again", List.of(participant));
+		append(askKind(), now, this.status, null, "asked again", List.of(participant));
 	}
 
 	/**
@@ -319,6 +328,27 @@ public class DsrRequest {
 	}
 
 	/**
+	 * Whether every participant of an access request has answered, so the export can be
+	 * put together.
+	 * @return true when the export is ready to be assembled
+	 */
+	public boolean exportReady() {
+		return this.type == DsrType.ACCESS && this.status == DsrStatus.IN_PROGRESS
+				&& this.steps.stream().filter(Step::required).allMatch((step) -> step.status().finished());
+	}
+
+	/**
+	 * Completes an access request once its export is stored.
+	 * @param now now
+	 */
+	public void exported(Instant now) {
+		if (!exportReady()) {
+			throw ApiProblem.conflict("export-not-ready", "Request " + this.id + " is not waiting for its export");
+		}
+		close(DsrStatus.COMPLETED, "export ready for download", now);
+	}
+
+	/**
 	 * Completes a request whose work is done outside the erasure steps (rectification,
 	 * access, consent withdrawal), as an operator or the owning system reports.
 	 * @param partially whether some of it could not be done
@@ -327,7 +357,7 @@ public class DsrRequest {
 	 */
 	public void complete(boolean partially, String note, Instant now) {
 		requireStatus(DsrStatus.IN_PROGRESS, "Only a request in progress can be completed");
-		if (this.type.erases()) {
+		if (this.type.erases() || this.type == DsrType.ACCESS) {
 			throw ApiProblem.conflict("completed-by-participants",
 					"A " + this.type + " request completes when its participants have reported");
 		}

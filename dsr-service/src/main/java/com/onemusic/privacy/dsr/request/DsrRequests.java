@@ -221,6 +221,20 @@ public class DsrRequests {
 	}
 
 	/**
+	 * Completes an access request whose export is stored.
+	 * @param id the request
+	 * @return completion
+	 */
+	public Mono<Void> exported(String id) {
+		return update(id, (request, now) -> {
+			if (request.exportReady()) {
+				request.exported(now);
+			}
+			return null;
+		}).then();
+	}
+
+	/**
 	 * Asks one participant again.
 	 * @param id the request
 	 * @param participant the participant
@@ -422,6 +436,9 @@ public class DsrRequests {
 	}
 
 	private List<String> participantsOf(DsrType type) {
+		if (type == DsrType.ACCESS) {
+			return this.properties.exportParticipants();
+		}
 		return type.erases() ? this.properties.erasureParticipants() : List.of();
 	}
 

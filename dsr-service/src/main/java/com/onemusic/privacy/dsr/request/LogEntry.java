@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A fact in a request's life, published once as an event: a status change
  * (DsrStatusChanged, so the status history is the list of these), or the request to the
- * participants to erase (DeletionRequested).
+ * participants to erase (DeletionRequested) or to give their part of an export
+ * (ExportRequested).
  *
  * @param seq the number of the fact within the request, from 1
  * @param kind what happened
@@ -32,7 +33,10 @@ public record LogEntry(long seq, Kind kind, String eventId, Instant at, DsrStatu
 		STATUS,
 
 		/** The participants were asked to erase the user's data. */
-		DELETION_REQUESTED
+		DELETION_REQUESTED,
+
+		/** The participants were asked for the user's data (ExportRequested). */
+		EXPORT_REQUESTED
 
 	}
 

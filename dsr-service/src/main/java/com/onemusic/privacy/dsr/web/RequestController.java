@@ -5,6 +5,9 @@ import java.net.URI;
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -13,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.onemusic.privacy.dsr.export.DataExports;
 import com.onemusic.privacy.dsr.request.DsrRequest;
 import com.onemusic.privacy.dsr.request.DsrRequests;
 import com.onemusic.privacy.dsr.request.DsrStatus;
@@ -34,8 +38,11 @@ class RequestController {
 
 	private final DsrRequests requests;
 
-	RequestController(DsrRequests requests) {
+	private final DataExports exports;
+
+	RequestController(DsrRequests requests, DataExports exports) {
 		this.requests = requests;
+		this.exports = exports;
 	}
 
 	/**
@@ -103,10 +110,21 @@ class RequestController {
 		return this.requests.reask(id, participant).map((request) -> ResponseEntity.accepted().body(view(request)));
 	}
 
-	/** Completes a rectification, access or consent withdrawal done by its owner. */
+	/** Completes a rectification or consent withdrawal done by its owner. */
 	@PostMapping("/requests/{id}/completion")
 	Mono<RequestView> complete(@PathVariable String id, @Valid @RequestBody DsrApi.Complete body) {
 		return this.requests.complete(id, body.partially(), body.note()).map(this::view);
+	}
+
+	/** The export of a completed access request, as a JSON file. */
+	@GetMapping(path = "/requests/{id}/export", produces = MediaType.APPLICATION_JSON_VALUE)
+	Mono<ResponseEntity<String>> export(@PathVariable String id) {
+		return this.exports.download(id)
+			.map((bundle) -> ResponseEntity.ok()
+				.header(HttpHeaders.CONTENT_DISPOSITION,
+						ContentDisposition.attachment().filename("export-" + id + ".json").build().toString())
+				.contentType(MediaType.APPLICATION_JSON)
+				.body(bundle.content()));
 	}
 
 	private RequestView view(DsrRequest request) {
