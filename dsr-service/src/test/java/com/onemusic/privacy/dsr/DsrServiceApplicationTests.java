@@ -1,12 +1,35 @@
 package com.onemusic.privacy.dsr;
 
+import org.junit.jupiter.api.Test;
+
 import com.onemusic.privacy.testsupport.ServiceContractTests;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 
 /**
- * dsr-service keeps the contract every service keeps (see {@link ServiceContractTests}).
+ * dsr-service keeps the contract every service keeps (see {@link ServiceContractTests}),
+ * and documents its API with OpenAPI.
  */
 @ServiceIntegrationTest(properties = "spring.config.name=" + DsrServiceApplication.NAME)
 class DsrServiceApplicationTests extends ServiceContractTests {
+
+	@Test
+	void publishesItsOpenApiDescription() {
+		this.web.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.paths['/requests'].post")
+			.exists()
+			.jsonPath("$.paths['/requests'].get")
+			.exists()
+			.jsonPath("$.paths['/requests/{id}/verification'].post")
+			.exists()
+			.jsonPath("$.paths['/requests/{id}/export'].get")
+			.exists()
+			.jsonPath("$.paths['/requests/{id}/extension'].post")
+			.exists();
+	}
 
 }
