@@ -112,6 +112,43 @@ class DsrMessagingTests {
 		assertThat(requestsOf(user)).isEmpty();
 	}
 
+	@Test
+	void aPoisonReportGoesToTheDeadLetterTopicAndTheReportsAfterItAreApplied() {
+		String user = "u-" + UUID.randomUUID();
+		DataSubjectRequestSubmitted closure = DataSubjectRequestSubmitted.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setSourceSystem("app-backend")
+			.setRequestType("ACCOUNT_CLOSURE")
+			.setIdentityAssertion(this.assertions.issue(user, Instant.now(), Duration.ofMinutes(5)))
+			.build();
+		TopicProbe.publish(Topics.DSR_REQUESTS.name(), user, closure);
+		String requestId = ((DeletionRequested) TopicProbe
+			.read(Topics.DELETION_REQUESTED.name(), (record) -> user.equals(record.key()), 1, WAIT)
+			.get(0)
+			.value()).getRequestId();
+		// Not Confluent wire format: magic byte 1.
+		TopicProbe.publishRaw(Topics.ERASURE_PROGRESS.name(), user, new byte[] { 1, 0, 0, 0, 7, 42 });
+		for (String participant : List.of("anonymizer-service", "consent-service", "sharing-gateway")) {
+			TopicProbe.publish(Topics.ERASURE_PROGRESS.name(), user,
+					ErasureStepReported.newBuilder()
+						.setEventId(UUID.randomUUID())
+						.setOccurredAt(Instant.now())
+						.setUserId(user)
+						.setRequestId(requestId)
+						.setParticipant(participant)
+						.setParticipantKind(ParticipantKind.SERVICE)
+						.setStatus(ErasureStepStatus.DONE)
+						.build());
+		}
+		assertThat(causes(Topics.ERASURE_PROGRESS.deadLetterTopic(), user, 1)).singleElement()
+			.satisfies((cause) -> assertThat(cause).contains("not an ErasureStepReported this service can read"));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(requestsOf(user)).singleElement()
+				.satisfies((request) -> assertThat(request).containsEntry("status", "COMPLETED")));
+	}
+
 	private static List<String> causes(String topic, String user, int expected) {
 		return TopicProbe.readRaw(topic, (record) -> user.equals(record.key()), expected, WAIT)
 			.stream()

@@ -14,14 +14,16 @@ import org.springframework.test.context.ContextConfiguration;
 /**
  * An integration test of a service over the real broker, MongoDB wire server and registry
  * of this test JVM ({@link TestInfrastructure}), with the service listening on a random
- * port and a {@code WebTestClient} bound to it.
+ * port and a {@code WebTestClient} bound to it (30 s response timeout).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = InfrastructureInitializer.class)
-@AutoConfigureWebTestClient
+// The builds share small, busy machines: a cold first request may take longer than the
+// default 5 s without anything being wrong.
+@AutoConfigureWebTestClient(timeout = "30s")
 public @interface ServiceIntegrationTest {
 
 	/**

@@ -2,10 +2,15 @@ package com.onemusic.privacy.dsr.messaging;
 
 import java.util.List;
 
+import org.bson.Document;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
+import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -24,6 +29,10 @@ import com.onemusic.privacy.platform.outbox.PendingEntry;
  * mark).
  */
 public class DsrOutbox implements OutboxSource {
+
+	private static final int MARK_ATTEMPTS = 20;
+
+	private static final int CATCH_UP_CONCURRENCY = 8;
 
 	private final ReactiveMongoTemplate mongo;
 
@@ -65,21 +74,62 @@ public class DsrOutbox implements OutboxSource {
 
 	@Override
 	public Mono<Void> markPublished(List<PendingEntry> entries) {
-		return Flux.fromIterable(entries).concatMap((entry) -> mark((DsrRequest) entry.document())).then();
+		if (entries.isEmpty()) {
+			return Mono.empty();
+		}
+		// Requests unchanged since they were read (the usual case): everything they hold
+		// is published. One bulk write, each update by {_id, version}.
+		ReactiveBulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, DsrRequest.COLLECTION);
+		for (PendingEntry entry : entries) {
+			DsrRequest request = (DsrRequest) entry.document();
+			bulk.updateOne(versioned(request.id(), request.version()), mark(request.lastSeq(), true));
+		}
+		return bulk.execute()
+			.flatMap((result) -> (result.getMatchedCount() == entries.size()) ? Mono.empty()
+					// Some changed since: those catch up one by one.
+					: Flux.fromIterable(entries)
+						.flatMap((entry) -> catchUp((DsrRequest) entry.document()), CATCH_UP_CONCURRENCY)
+						.then());
 	}
 
-	private Mono<Void> mark(DsrRequest request) {
+	/**
+	 * Moves a request's publishedSeq on to what was read and published, whatever changed
+	 * since; newer entries stay unpublished.
+	 */
+	private Mono<Void> catchUp(DsrRequest request) {
 		long seq = request.lastSeq();
-		// Unchanged since it was read: everything is published.
-		Query unchanged = Query.query(Criteria.where("_id").is(request.id()).and("version").is(request.version()));
-		Update all = new Update().set("published", true).set("publishedSeq", seq).inc("version", 1);
-		// Changed since: what was read is published, newer entries wait.
-		Query behind = Query.query(Criteria.where("_id").is(request.id()).and("publishedSeq").lt(seq));
-		Update some = new Update().set("publishedSeq", seq).inc("version", 1);
-		return this.mongo.updateFirst(unchanged, all, DsrRequest.COLLECTION)
-			.flatMap((result) -> (result.getModifiedCount() > 0) ? Mono.empty()
-					: this.mongo.updateFirst(behind, some, DsrRequest.COLLECTION))
+		return Mono
+			.defer(() -> this.mongo.findById(request.id(), Document.class, DsrRequest.COLLECTION).flatMap((current) -> {
+				long published = current.get("publishedSeq", Number.class).longValue();
+				if (published >= seq) {
+					return Mono.just(true);
+				}
+				int last = current.getList("log", Object.class).size();
+				return this.mongo
+					.updateFirst(versioned(request.id(), current.get("version", Number.class).longValue()),
+							mark(seq, last == seq), DsrRequest.COLLECTION)
+					.map((result) -> result.getModifiedCount() > 0);
+			})
+				.filter(Boolean::booleanValue)
+				.switchIfEmpty(Mono.error(new OptimisticLockingFailureException("changed while marking"))))
+			.retryWhen(Retry.max(MARK_ATTEMPTS).filter(OptimisticLockingFailureException.class::isInstance))
 			.then();
+	}
+
+	private static Query versioned(String id, Long version) {
+		return Query.query(Criteria.where("_id").is(id).and("version").is(version));
+	}
+
+	/**
+	 * Moves publishedSeq on and bumps the version, so that a change made from an older
+	 * read is retried on the new state instead of undoing the mark.
+	 */
+	private static Update mark(long seq, boolean everything) {
+		Update update = new Update().set("publishedSeq", seq).inc("version", 1);
+		if (everything) {
+			update.set("published", true);
+		}
+		return update;
 	}
 
 }

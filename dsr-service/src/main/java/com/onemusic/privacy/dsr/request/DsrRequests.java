@@ -87,7 +87,18 @@ public class DsrRequests {
 			.concat(this.mongo.indexOps(DsrRequest.COLLECTION)
 				.createIndex(new Index().on("openKey", Sort.Direction.ASC).unique().sparse()),
 					this.mongo.indexOps(DsrRequest.COLLECTION)
-						.createIndex(new Index().on("sourceEventId", Sort.Direction.ASC).unique().sparse()))
+						.createIndex(new Index().on("sourceEventId", Sort.Direction.ASC).unique().sparse()),
+					// Every change is a write guarded by {_id, version}. MongoDB answers
+					// it
+					// from the _id index anyway; this (trivially unique) index lets the
+					// in-memory server, which uses an index only for a query on exactly
+					// its
+					// keys, answer it without scanning the collection.
+					this.mongo.indexOps(DsrRequest.COLLECTION)
+						.createIndex(new Index().on("_id", Sort.Direction.ASC)
+							.on("version", Sort.Direction.ASC)
+							.unique()
+							.named("id_version")))
 			.then();
 	}
 
@@ -218,6 +229,22 @@ public class DsrRequests {
 	public Mono<Boolean> report(StepReport report) {
 		return update(report.requestId(), (request, now) -> request.report(report, now) ? Boolean.TRUE : null)
 			.map((result) -> result.outcome() != null);
+	}
+
+	/**
+	 * Applies several reports of one request, in one read and one write.
+	 * @param requestId the request
+	 * @param reports the reports, in the order they arrived
+	 * @return whether any changed the request
+	 */
+	public Mono<Boolean> reportAll(String requestId, List<StepReport> reports) {
+		return update(requestId, (request, now) -> {
+			boolean changed = false;
+			for (StepReport report : reports) {
+				changed |= request.report(report, now);
+			}
+			return changed ? Boolean.TRUE : null;
+		}).map((result) -> result.outcome() != null);
 	}
 
 	/**
