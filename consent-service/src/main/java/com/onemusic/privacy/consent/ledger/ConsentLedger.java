@@ -85,10 +85,9 @@ public class ConsentLedger {
 			.concat(this.mongo.indexOps(LedgerEntry.COLLECTION)
 				.createIndex(new Index().on("idempotencyKey", Sort.Direction.ASC).unique()),
 					this.mongo.indexOps(LedgerEntry.COLLECTION)
-						// Unique (receipt ids are random UUIDs) so that every MongoDB,
-						// the
-						// in-memory one too, answers a receipt from the index; sparse as
-						// withdrawals issue none.
+						// Unique (receipt ids are random UUIDs), so that the in-memory
+						// server answers from the index too; sparse: withdrawals have
+						// none.
 						.createIndex(new Index().on("receiptId", Sort.Direction.ASC).unique().sparse()))
 			.then();
 	}
