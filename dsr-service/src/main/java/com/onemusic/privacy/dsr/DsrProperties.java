@@ -24,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param erasureParticipants the services every deletion and account closure waits for
  * @param exportParticipants the services whose part of a user's data an access request
  * gathers
+ * @param withdrawalParticipants the services a consent withdrawal waits for
  * @param verification identity verification
  * @param calendar the holiday schedules
  * @param controller the data controller named in exports
@@ -36,7 +37,8 @@ public record DsrProperties(@DefaultValue("15") @Min(1) int workingDays,
 		@DefaultValue("3") @Min(0) int dueSoonWorkingDays,
 		@DefaultValue("15") @Min(1) @Max(60) int maxExtensionWorkingDays,
 		@NotNull List<@NotBlank String> erasureParticipants, @NotNull List<@NotBlank String> exportParticipants,
-		@Valid @NotNull Verification verification, @Valid @DefaultValue Calendar calendar, @NotBlank String controller,
+		@NotNull List<@NotBlank String> withdrawalParticipants, @Valid @NotNull Verification verification,
+		@Valid @DefaultValue Calendar calendar, @NotBlank String controller,
 		@DefaultValue("30s") @NotNull Duration maintenanceInterval) {
 
 	/**

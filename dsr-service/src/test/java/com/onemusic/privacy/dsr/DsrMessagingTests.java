@@ -15,6 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.dsr.verification.SessionAssertions;
+import com.onemusic.privacy.events.ConsentWithdrawalRequested;
 import com.onemusic.privacy.events.DataSubjectRequestSubmitted;
 import com.onemusic.privacy.events.DeletionRequested;
 import com.onemusic.privacy.events.ErasureStepReported;
@@ -144,6 +145,43 @@ class DsrMessagingTests {
 		}
 		assertThat(causes(Topics.ERASURE_PROGRESS.deadLetterTopic(), user, 1)).singleElement()
 			.satisfies((cause) -> assertThat(cause).contains("not an ErasureStepReported this service can read"));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(requestsOf(user)).singleElement()
+				.satisfies((request) -> assertThat(request).containsEntry("status", "COMPLETED")));
+	}
+
+	@Test
+	void aConsentWithdrawalAsksConsentServiceAndCompletesOnItsReport() {
+		String user = "u-" + UUID.randomUUID();
+		Map<?, ?> submitted = this.web.post()
+			.uri("/requests")
+			.bodyValue(Map.of("userId", user, "type", "CONSENT_WITHDRAWAL", "channel", "CUSTOMER_SERVICE", "scopes",
+					List.of("purpose.marketing-push", "sharing.data-service-providers"), "identityAssertion",
+					this.assertions.issue(user, Instant.now(), Duration.ofMinutes(5))))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		String id = (String) submitted.get("id");
+		ConsentWithdrawalRequested asked = (ConsentWithdrawalRequested) TopicProbe
+			.read(Topics.CONSENT_WITHDRAWAL_REQUESTED.name(), (record) -> user.equals(record.key()), 1, WAIT)
+			.get(0)
+			.value();
+		assertThat(asked.getRequestId()).isEqualTo(id);
+		assertThat(asked.getScopes()).containsExactly("purpose.marketing-push", "sharing.data-service-providers");
+		TopicProbe.publish(Topics.ERASURE_PROGRESS.name(), user,
+				ErasureStepReported.newBuilder()
+					.setEventId(UUID.randomUUID())
+					.setOccurredAt(Instant.now())
+					.setUserId(user)
+					.setRequestId(id)
+					.setParticipant("consent-service")
+					.setParticipantKind(ParticipantKind.SERVICE)
+					.setStatus(ErasureStepStatus.DONE)
+					.setCounts(Map.of("withdrawn", 2L))
+					.build());
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(requestsOf(user)).singleElement()
 				.satisfies((request) -> assertThat(request).containsEntry("status", "COMPLETED")));

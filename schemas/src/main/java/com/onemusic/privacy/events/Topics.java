@@ -34,6 +34,13 @@ public final class Topics {
 			String.class, "userId", DataSubjectRequestSubmitted.class);
 
 	/**
+	 * A verified consent withdrawal asks consent-service to withdraw scopes, keyed by
+	 * user.
+	 */
+	public static final Topic<String, ConsentWithdrawalRequested> CONSENT_WITHDRAWAL_REQUESTED = new Topic<>(
+			"privacy.consent-withdrawal-requested.v1", String.class, "userId", ConsentWithdrawalRequested.class);
+
+	/**
 	 * A verified access request asks the participants for the user's data, keyed by user.
 	 */
 	public static final Topic<String, ExportRequested> EXPORT_REQUESTED = new Topic<>("privacy.export-requested.v1",
@@ -52,8 +59,8 @@ public final class Topics {
 			"analytics.events-raw.v1", String.class, "userId", UserActivityRecorded.class);
 
 	private static final List<Topic<String, ?>> ALL = List.of(CONSENT_CHANGED, POLICY_PUBLISHED, DELETION_REQUESTED,
-			ERASURE_PROGRESS, DSR_STATUS, DSR_REQUESTS, EXPORT_REQUESTED, EXPORT_FRAGMENTS, SHARING_DECISIONS,
-			ANALYTICS_EVENTS_RAW);
+			ERASURE_PROGRESS, DSR_STATUS, DSR_REQUESTS, CONSENT_WITHDRAWAL_REQUESTED, EXPORT_REQUESTED,
+			EXPORT_FRAGMENTS, SHARING_DECISIONS, ANALYTICS_EVENTS_RAW);
 
 	private Topics() {
 	}

@@ -5,8 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Flux;
@@ -134,36 +137,57 @@ public class ConsentLedger {
 	 * @return the entry that records it
 	 */
 	public Mono<LedgerEntry> eraseFor(String userId, String requestId, boolean closure) {
+		String reason = (closure ? "account closure" : "deletion") + " request " + requestId;
+		return forRequest(userId, "deletion:" + requestId, ConsentMethod.ACCOUNT_CLOSURE, reason, (scope) -> true,
+				(withdrawn, snapshot) -> new ErasureReport(requestId, UUID.randomUUID(),
+						Map.of("withdrawn", (long) withdrawn, "ledgerEntriesKept", snapshot.sequence() + 1),
+						List.of(new ErasureReport.Retained("consent ledger",
+								"Proof of what the user consented to and withdrew, and when, is kept as the law requires; "
+										+ "it is not used for any other purpose",
+								null))));
+	}
+
+	/**
+	 * Withdraws the named consents for a verified data-subject request (policy 8.1.4) and
+	 * records the step. Scopes not granted are left as they are; replaying the request
+	 * records nothing new and publishes the step again.
+	 * @param userId the user
+	 * @param requestId the data-subject request
+	 * @param scopes the scopes to withdraw
+	 * @return the entry that records it
+	 */
+	public Mono<LedgerEntry> withdrawFor(String userId, String requestId, Set<String> scopes) {
+		return forRequest(userId, "withdrawal:" + requestId, ConsentMethod.DATA_SUBJECT_REQUEST,
+				"consent withdrawal request " + requestId, scopes::contains,
+				(withdrawn, snapshot) -> new ErasureReport(requestId, UUID.randomUUID(),
+						Map.of("withdrawn", (long) withdrawn), List.of()));
+	}
+
+	private Mono<LedgerEntry> forRequest(String userId, String key, ConsentMethod method, String reason,
+			Predicate<String> scopes, BiFunction<Integer, Snapshot, ErasureReport> report) {
 		ConsentRules.checkUserId(userId);
-		String key = "deletion:" + requestId;
 		return this.policies.history()
-			.flatMap((history) -> eraseAttempt(userId, requestId, closure, key, history, 1))
+			.flatMap((history) -> requestAttempt(userId, key, method, reason, scopes, report, history, 1))
 			.flatMap((recorded) -> recorded.changed() ? Mono.just(recorded.entry()) : republish(key));
 	}
 
-	private Mono<Recorded> eraseAttempt(String userId, String requestId, boolean closure, String key,
-			PolicyHistory history, int attempt) {
+	private Mono<Recorded> requestAttempt(String userId, String key, ConsentMethod method, String reason,
+			Predicate<String> scopes, BiFunction<Integer, Snapshot, ErasureReport> report, PolicyHistory history,
+			int attempt) {
 		return writeSnapshot(userId, attempt).flatMap((snapshot) -> {
 			Instant now = this.clock.instant();
 			List<ConsentCommand.Requested> withdrawals = snapshot.states()
 				.values()
 				.stream()
-				.filter((state) -> state.status() == ConsentStatus.GRANTED)
+				.filter((state) -> state.status() == ConsentStatus.GRANTED && scopes.test(state.scope()))
 				.map((state) -> new ConsentCommand.Requested(state.scope(), ConsentStatus.WITHDRAWN))
 				.toList();
 			String policyVersion = history.current().map(PolicyVersion::version).orElseThrow();
-			String reason = (closure ? "account closure" : "deletion") + " request " + requestId;
-			ConsentCommand command = new ConsentCommand(userId, policyVersion, ConsentMethod.ACCOUNT_CLOSURE,
-					SOURCE_SYSTEM, now, null, null, reason, withdrawals, key);
-			ErasureReport report = new ErasureReport(requestId, UUID.randomUUID(),
-					Map.of("withdrawn", (long) withdrawals.size(), "ledgerEntriesKept", snapshot.sequence() + 1),
-					List.of(new ErasureReport.Retained("consent ledger",
-							"Proof of what the user consented to and withdrew, and when, is kept as the law requires; "
-									+ "it is not used for any other purpose",
-							null)));
-			LedgerEntry entry = next(snapshot, command, withdrawals, report, now);
+			ConsentCommand command = new ConsentCommand(userId, policyVersion, method, SOURCE_SYSTEM, now, null, null,
+					reason, withdrawals, key);
+			LedgerEntry entry = next(snapshot, command, withdrawals, report.apply(withdrawals.size(), snapshot), now);
 			return insert(entry, snapshot, key, attempt,
-					() -> eraseAttempt(userId, requestId, closure, key, history, attempt + 1));
+					() -> requestAttempt(userId, key, method, reason, scopes, report, history, attempt + 1));
 		});
 	}
 

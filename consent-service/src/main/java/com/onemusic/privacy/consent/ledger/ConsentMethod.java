@@ -9,14 +9,17 @@ public enum ConsentMethod {
 	ACCOUNT_CLOSURE,
 
 	/** Recorded by the system because of a policy change. */
-	POLICY_CHANGE;
+	POLICY_CHANGE,
+
+	/** Recorded by the system for a verified data-subject request (policy 8.1.4). */
+	DATA_SUBJECT_REQUEST;
 
 	/**
 	 * Whether only the system itself records changes with this method.
-	 * @return true for account closure and policy change
+	 * @return true for account closure, policy change and data-subject requests
 	 */
 	public boolean systemOnly() {
-		return this == ACCOUNT_CLOSURE || this == POLICY_CHANGE;
+		return this == ACCOUNT_CLOSURE || this == POLICY_CHANGE || this == DATA_SUBJECT_REQUEST;
 	}
 
 }

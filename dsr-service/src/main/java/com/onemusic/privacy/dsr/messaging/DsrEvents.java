@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import com.onemusic.privacy.dsr.request.DsrRequest;
 import com.onemusic.privacy.dsr.request.LogEntry;
+import com.onemusic.privacy.events.ConsentWithdrawalRequested;
 import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.DeletionRequested;
 import com.onemusic.privacy.events.DsrChannel;
@@ -33,6 +34,8 @@ public final class DsrEvents {
 					deletionRequested(request, entry, requiredParticipants));
 			case EXPORT_REQUESTED ->
 				new OutboxMessage(Topics.EXPORT_REQUESTED.name(), request.userId(), exportRequested(request, entry));
+			case WITHDRAWAL_REQUESTED -> new OutboxMessage(Topics.CONSENT_WITHDRAWAL_REQUESTED.name(), request.userId(),
+					withdrawalRequested(request, entry));
 			case STATUS -> new OutboxMessage(Topics.DSR_STATUS.name(), request.userId(), statusChanged(request, entry));
 		}).toList();
 	}
@@ -51,6 +54,17 @@ public final class DsrEvents {
 			.setDueDate(request.dueDate())
 			.setDueDateProvisional(request.dueDateProvisional())
 			.setReason(entry.reason())
+			.build();
+	}
+
+	static ConsentWithdrawalRequested withdrawalRequested(DsrRequest request, LogEntry entry) {
+		return ConsentWithdrawalRequested.newBuilder()
+			.setEventId(UUID.fromString(entry.eventId()))
+			.setOccurredAt(entry.at())
+			.setUserId(request.userId())
+			.setRequestId(request.id())
+			.setScopes(request.scopes())
+			.setDueDate(request.dueDate())
 			.build();
 	}
 

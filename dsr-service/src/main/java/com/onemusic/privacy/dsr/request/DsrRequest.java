@@ -179,17 +179,24 @@ public class DsrRequest {
 			append(ask, now, this.status, null, null, participants);
 		}
 		moveTo(DsrStatus.IN_PROGRESS, now, null);
-		if (this.type.erases() && participants.isEmpty()) {
+		if (completesBySteps() && participants.isEmpty()) {
 			completeIfDone(now);
 		}
 	}
 
-	/** What asks the participants: a deletion request, an export request, or nothing. */
+	/** What asks the participants, or null when the owner of the data completes it. */
 	private LogEntry.Kind askKind() {
-		if (this.type.erases()) {
-			return LogEntry.Kind.DELETION_REQUESTED;
-		}
-		return (this.type == DsrType.ACCESS) ? LogEntry.Kind.EXPORT_REQUESTED : null;
+		return switch (this.type) {
+			case DELETION, ACCOUNT_CLOSURE -> LogEntry.Kind.DELETION_REQUESTED;
+			case ACCESS -> LogEntry.Kind.EXPORT_REQUESTED;
+			case CONSENT_WITHDRAWAL -> LogEntry.Kind.WITHDRAWAL_REQUESTED;
+			case RECTIFICATION -> null;
+		};
+	}
+
+	/** Whether the request completes by itself when its participants have reported. */
+	private boolean completesBySteps() {
+		return this.type.erases() || this.type == DsrType.CONSENT_WITHDRAWAL;
 	}
 
 	/**
@@ -261,7 +268,7 @@ public class DsrRequest {
 		else {
 			this.steps.add(after);
 		}
-		if (this.status == DsrStatus.IN_PROGRESS && this.type.erases()) {
+		if (this.status == DsrStatus.IN_PROGRESS && completesBySteps()) {
 			completeIfDone(now);
 		}
 		return true;
@@ -349,15 +356,15 @@ public class DsrRequest {
 	}
 
 	/**
-	 * Completes a request whose work is done outside the erasure steps (rectification,
-	 * access, consent withdrawal), as an operator or the owning system reports.
+	 * Completes a request whose work is done outside the participants' steps (a
+	 * rectification), as an operator or the owning system reports.
 	 * @param partially whether some of it could not be done
 	 * @param note what was done, and for a partial completion what was not and why
 	 * @param now now
 	 */
 	public void complete(boolean partially, String note, Instant now) {
 		requireStatus(DsrStatus.IN_PROGRESS, "Only a request in progress can be completed");
-		if (this.type.erases() || this.type == DsrType.ACCESS) {
+		if (askKind() != null) {
 			throw ApiProblem.conflict("completed-by-participants",
 					"A " + this.type + " request completes when its participants have reported");
 		}

@@ -466,6 +466,9 @@ public class DsrRequests {
 		if (type == DsrType.ACCESS) {
 			return this.properties.exportParticipants();
 		}
+		if (type == DsrType.CONSENT_WITHDRAWAL) {
+			return this.properties.withdrawalParticipants();
+		}
 		return type.erases() ? this.properties.erasureParticipants() : List.of();
 	}
 

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A fact in a request's life, published once as an event: a status change
  * (DsrStatusChanged, so the status history is the list of these), or the request to the
- * participants to erase (DeletionRequested) or to give their part of an export
- * (ExportRequested).
+ * participants to erase (DeletionRequested), to give their part of an export
+ * (ExportRequested) or to withdraw consents (ConsentWithdrawalRequested).
  *
  * @param seq the number of the fact within the request, from 1
  * @param kind what happened
@@ -36,7 +36,12 @@ public record LogEntry(long seq, Kind kind, String eventId, Instant at, DsrStatu
 		DELETION_REQUESTED,
 
 		/** The participants were asked for the user's data (ExportRequested). */
-		EXPORT_REQUESTED
+		EXPORT_REQUESTED,
+
+		/**
+		 * consent-service was asked to withdraw consents (ConsentWithdrawalRequested).
+		 */
+		WITHDRAWAL_REQUESTED
 
 	}
 

@@ -110,7 +110,7 @@ class RequestController {
 		return this.requests.reask(id, participant).map((request) -> ResponseEntity.accepted().body(view(request)));
 	}
 
-	/** Completes a rectification or consent withdrawal done by its owner. */
+	/** Completes a rectification done by the owner of the data. */
 	@PostMapping("/requests/{id}/completion")
 	Mono<RequestView> complete(@PathVariable String id, @Valid @RequestBody DsrApi.Complete body) {
 		return this.requests.complete(id, body.partially(), body.note()).map(this::view);

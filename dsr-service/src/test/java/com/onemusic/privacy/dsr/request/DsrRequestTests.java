@@ -150,6 +150,18 @@ class DsrRequestTests {
 			.withMessageContaining("participants");
 	}
 
+	@Test
+	void aConsentWithdrawalAsksConsentServiceAndCompletesWhenItReports() {
+		DsrRequest request = DsrRequest.submit("dsr-" + UUID.randomUUID(), "u-1", DsrType.CONSENT_WITHDRAWAL,
+				DsrChannel.CUSTOMER_SERVICE, null, null, List.of("purpose.marketing-push"), null, VERIFIED,
+				Duration.ofHours(72));
+		request.verified(Verification.Method.ONE_TIME_CODE, VERIFIED, CALENDAR, 15, List.of("consent-service"));
+		assertThat(request.log()).extracting(LogEntry::kind).contains(LogEntry.Kind.WITHDRAWAL_REQUESTED);
+		assertThatExceptionOfType(ApiProblem.class).isThrownBy(() -> request.complete(false, "done", VERIFIED));
+		request.report(report("consent-service", StepStatus.DONE, VERIFIED.plusSeconds(5)), VERIFIED);
+		assertThat(request.status()).isEqualTo(DsrStatus.COMPLETED);
+	}
+
 	private static DsrRequest deletion() {
 		return DsrRequest.submit("dsr-" + UUID.randomUUID(), "u-1", DsrType.DELETION, DsrChannel.APP,
 				DeletionGround.UNLAWFUL_PROCESSING, null, List.of(), null, VERIFIED, Duration.ofHours(72));
