@@ -297,7 +297,7 @@ public class DsrRequests {
 	}
 
 	/**
-	 * Completes a request done outside the erasure steps.
+	 * Completes a request done by the owner of the data (a rectification).
 	 * @param id the request
 	 * @param partially whether only partly
 	 * @param note what was done
