@@ -13,6 +13,20 @@ import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 class DsrServiceApplicationTests extends ServiceContractTests {
 
 	@Test
+	void exportsTheSlaGaugeForEveryState() {
+		for (String state : new String[] { "ON_TRACK", "DUE_SOON", "OVERDUE" }) {
+			this.web.get()
+				.uri("/actuator/metrics/dsr.requests.open?tag=sla:{state}", state)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.measurements[0].value")
+				.isNumber();
+		}
+	}
+
+	@Test
 	void publishesItsOpenApiDescription() {
 		this.web.get()
 			.uri("/v3/api-docs")
