@@ -233,6 +233,23 @@ class DeletionRequestTests {
 	}
 
 	@Test
+	void personalDataInFreeTextIsMaskedInEveryAnswer() {
+		String user = "u-" + UUID.randomUUID();
+		Map<String, Object> body = new HashMap<>();
+		body.put("userId", user);
+		body.put("type", "RECTIFICATION");
+		body.put("channel", "CUSTOMER_SERVICE");
+		body.put("details", "手机号改为13987654321，身份证11010519491231002X");
+		body.put("contact", Map.of("kind", "EMAIL", "address", "zhang.san@example.com"));
+		Map<?, ?> submitted = submit(body, HttpStatus.CREATED);
+		assertThat(submitted.get("details")).isEqualTo("手机号改为139****4321，身份证110105***********X");
+		assertThat(((Map<?, ?>) submitted.get("verification")).get("sentTo")).isEqualTo("z***@example.com");
+		assertThat(get((String) submitted.get("id")).toString()).doesNotContain("13987654321")
+			.doesNotContain("11010519491231002X")
+			.doesNotContain("zhang.san@");
+	}
+
+	@Test
 	void tooManyWrongCodesRejectTheRequest() {
 		String user = "u-" + UUID.randomUUID();
 		String id = (String) submit(deletion(user), HttpStatus.CREATED).get("id");

@@ -2,6 +2,8 @@ package com.onemusic.privacy.dsr.verification;
 
 import java.util.regex.Pattern;
 
+import com.onemusic.privacy.personal.Masking;
+
 /**
  * Where a one-time code goes: a mainland mobile number or an email address. Used to send
  * the code and then kept only masked.
@@ -36,11 +38,7 @@ public record Contact(Kind kind, String address) {
 	 * @return the masked address
 	 */
 	public String masked() {
-		if (this.kind == Kind.SMS) {
-			return this.address.substring(0, 3) + "****" + this.address.substring(this.address.length() - 4);
-		}
-		int at = this.address.indexOf('@');
-		return this.address.charAt(0) + "***" + this.address.substring(at);
+		return (this.kind == Kind.SMS) ? Masking.mobile(this.address) : Masking.email(this.address);
 	}
 
 }

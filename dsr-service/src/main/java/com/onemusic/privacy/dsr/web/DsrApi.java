@@ -24,9 +24,13 @@ import com.onemusic.privacy.dsr.request.Step;
 import com.onemusic.privacy.dsr.request.StepStatus;
 import com.onemusic.privacy.dsr.request.Verification;
 import com.onemusic.privacy.dsr.verification.Contact;
+import com.onemusic.privacy.personal.PersonalDataDetector;
 
 /** The bodies of the API. */
 final class DsrApi {
+
+	/** Finds the personal data in free text, to mask it in responses. */
+	private static final PersonalDataDetector DETECTOR = new PersonalDataDetector();
 
 	private DsrApi() {
 	}
@@ -117,7 +121,7 @@ final class DsrApi {
 		static RequestView of(DsrRequest request, SlaState sla, Integer workingDaysLeft) {
 			Verification verification = request.verification();
 			return new RequestView(request.id(), request.userId(), request.type(), request.channel(), request.ground(),
-					TextMasking.mask(request.details()), request.scopes(), request.status(), request.submittedAt(),
+					DETECTOR.mask(request.details()), request.scopes(), request.status(), request.submittedAt(),
 					request.expiresAt(),
 					(verification != null)
 							? new VerificationView(verification.method(), verification.sentTo(),
