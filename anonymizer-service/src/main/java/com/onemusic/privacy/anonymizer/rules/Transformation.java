@@ -148,8 +148,8 @@ public sealed interface Transformation {
 		@Override
 		public Object apply(Object value, Context context) {
 			double[] point = (double[]) value;
-			return new double[] { Math.floor(point[0] / this.cell) * this.cell,
-					Math.floor(point[1] / this.cell) * this.cell };
+			return java.util.List.of(Math.floor(point[0] / this.cell) * this.cell,
+					Math.floor(point[1] / this.cell) * this.cell);
 		}
 
 	}

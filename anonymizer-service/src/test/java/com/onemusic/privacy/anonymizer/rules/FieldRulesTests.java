@@ -77,9 +77,10 @@ class FieldRulesTests {
 			.containsEntry("model", "iP*****5")
 			.doesNotContainKey("imsi");
 		assertThat(nested(stored, "properties")).containsEntry("age", "30-39");
-		double[] cell = (double[]) stored.get("location");
-		assertThat(cell[0]).isCloseTo(39.90, org.assertj.core.data.Offset.offset(1e-9));
-		assertThat(cell[1]).isCloseTo(116.39, org.assertj.core.data.Offset.offset(1e-9));
+		@SuppressWarnings("unchecked")
+		java.util.List<Double> cell = (java.util.List<Double>) stored.get("location");
+		assertThat(cell.get(0)).isCloseTo(39.90, org.assertj.core.data.Offset.offset(1e-9));
+		assertThat(cell.get(1)).isCloseTo(116.39, org.assertj.core.data.Offset.offset(1e-9));
 	}
 
 	@Test

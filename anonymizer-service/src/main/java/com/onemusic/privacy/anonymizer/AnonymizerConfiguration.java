@@ -1,0 +1,74 @@
+package com.onemusic.privacy.anonymizer;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.util.function.SingletonSupplier;
+
+import com.onemusic.privacy.anonymizer.erasure.ErasureRecord;
+import com.onemusic.privacy.anonymizer.erasure.UserErasure;
+import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
+import com.onemusic.privacy.anonymizer.keys.UserKeys;
+import com.onemusic.privacy.anonymizer.rules.FieldRules;
+import com.onemusic.privacy.personal.PersonalDataDetector;
+import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
+import com.onemusic.privacy.platform.outbox.OutboxRelay;
+
+/** Wires anonymizer-service's parts; invalid rules or a bad master key stop the start. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AnonymizerProperties.class)
+class AnonymizerConfiguration {
+
+	@Bean
+	FieldRules eventRules(AnonymizerProperties properties) {
+		return FieldRules.parse(AnalyticsIngestion.COLLECTION, properties.events());
+	}
+
+	@Bean
+	UserKeys userKeys(ReactiveMongoTemplate mongo, AnonymizerProperties properties) {
+		return new UserKeys(mongo, properties.masterKey(), Clock.systemUTC());
+	}
+
+	@Bean
+	PersonalDataDetector personalDataDetector() {
+		return new PersonalDataDetector();
+	}
+
+	@Bean
+	AnalyticsIngestion analyticsIngestion(ReactiveMongoTemplate mongo, UserKeys keys, FieldRules eventRules,
+			PersonalDataDetector detector) {
+		return new AnalyticsIngestion(mongo, keys, eventRules, detector, Clock.systemUTC());
+	}
+
+	@Bean
+	MongoOutboxSource<ErasureRecord> erasureOutbox(ReactiveMongoTemplate mongo) {
+		return new MongoOutboxSource<>("erasure reports", mongo, ErasureRecord.class, ErasureRecord.COLLECTION,
+				ErasureRecord::requestId, UserErasure::report);
+	}
+
+	@Bean
+	UserErasure userErasure(ReactiveMongoTemplate mongo, UserKeys keys, AnonymizerProperties properties,
+			ObjectProvider<OutboxRelay> relay, @Lazy MongoOutboxSource<ErasureRecord> erasureOutbox) {
+		SingletonSupplier<OutboxRelay> available = SingletonSupplier.of(relay::getIfAvailable);
+		return new UserErasure(mongo, keys, properties.quasiIdentifiers(), (record) -> {
+			OutboxRelay found = available.get();
+			if (found != null) {
+				found.offer(erasureOutbox, record);
+			}
+		}, Clock.systemUTC());
+	}
+
+	/** The outbox index exists before the service takes events. */
+	@Bean
+	SmartInitializingSingleton anonymizerStoreInitializer(MongoOutboxSource<ErasureRecord> erasureOutbox) {
+		return () -> erasureOutbox.createIndex().block(Duration.ofSeconds(60));
+	}
+
+}
