@@ -10,7 +10,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.util.function.SingletonSupplier;
 
 import com.onemusic.privacy.anonymizer.erasure.ErasureRecord;
 import com.onemusic.privacy.anonymizer.erasure.UserErasure;
@@ -56,13 +55,8 @@ class AnonymizerConfiguration {
 	@Bean
 	UserErasure userErasure(ReactiveMongoTemplate mongo, UserKeys keys, AnonymizerProperties properties,
 			ObjectProvider<OutboxRelay> relay, @Lazy MongoOutboxSource<ErasureRecord> erasureOutbox) {
-		SingletonSupplier<OutboxRelay> available = SingletonSupplier.of(relay::getIfAvailable);
-		return new UserErasure(mongo, keys, properties.quasiIdentifiers(), (record) -> {
-			OutboxRelay found = available.get();
-			if (found != null) {
-				found.offer(erasureOutbox, record);
-			}
-		}, Clock.systemUTC());
+		return new UserErasure(mongo, keys, properties.quasiIdentifiers(), OutboxRelay.offerTo(relay, erasureOutbox),
+				Clock.systemUTC());
 	}
 
 	/** The outbox index exists before the service takes events. */

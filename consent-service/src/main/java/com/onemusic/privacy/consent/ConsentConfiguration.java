@@ -2,7 +2,6 @@ package com.onemusic.privacy.consent;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import reactor.core.publisher.Mono;
 
@@ -13,7 +12,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.util.function.SingletonSupplier;
 
 import com.onemusic.privacy.consent.ledger.ConsentHeads;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
@@ -41,7 +39,7 @@ class ConsentConfiguration {
 	@Bean
 	PolicyService policyService(ReactiveMongoTemplate mongo, ScopeCatalog catalog, ObjectProvider<OutboxRelay> relay,
 			@Lazy MongoOutboxSource<PolicyVersion> policyOutbox) {
-		return new PolicyService(mongo, catalog, offerTo(relay, policyOutbox));
+		return new PolicyService(mongo, catalog, OutboxRelay.offerTo(relay, policyOutbox));
 	}
 
 	@Bean(destroyMethod = "close")
@@ -55,21 +53,7 @@ class ConsentConfiguration {
 			@Lazy MongoOutboxSource<LedgerEntry> ledgerOutbox) {
 		return new ConsentLedger(mongo, heads,
 				new ConsentRules(catalog, properties.minorAge(), properties.maxBatchSize()), policies,
-				offerTo(relay, ledgerOutbox), Clock.systemUTC());
-	}
-
-	/**
-	 * Hands a written document to the relay, looked up once (a bean lookup per write
-	 * costs more than the offer).
-	 */
-	private static <T> Consumer<T> offerTo(ObjectProvider<OutboxRelay> relay, MongoOutboxSource<T> source) {
-		SingletonSupplier<OutboxRelay> available = SingletonSupplier.of(relay::getIfAvailable);
-		return (document) -> {
-			OutboxRelay found = available.get();
-			if (found != null) {
-				found.offer(source, document);
-			}
-		};
+				OutboxRelay.offerTo(relay, ledgerOutbox), Clock.systemUTC());
 	}
 
 	@Bean

@@ -18,7 +18,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
-import org.springframework.util.function.SingletonSupplier;
 
 import com.onemusic.privacy.dsr.calendar.CalendarHolder;
 import com.onemusic.privacy.dsr.export.DataExports;
@@ -68,13 +67,8 @@ class DsrConfiguration {
 	DsrRequests dsrRequests(ReactiveMongoTemplate mongo, DsrProperties properties, CalendarHolder calendar,
 			OneTimeCodes codes, SessionAssertions assertions, VerificationCodeSender sender,
 			ObjectProvider<OutboxRelay> relay, @Lazy DsrOutbox outbox) {
-		SingletonSupplier<OutboxRelay> available = SingletonSupplier.of(relay::getIfAvailable);
-		return new DsrRequests(mongo, properties, calendar, codes, assertions, sender, (request) -> {
-			OutboxRelay found = available.get();
-			if (found != null) {
-				found.offer(outbox, request);
-			}
-		}, Clock.systemUTC());
+		return new DsrRequests(mongo, properties, calendar, codes, assertions, sender,
+				OutboxRelay.offerTo(relay, outbox), Clock.systemUTC());
 	}
 
 	@Bean

@@ -12,15 +12,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Publishes what {@link OutboxSource}s hold: sends an entry's records, waits until Kafka
@@ -92,6 +95,25 @@ public class OutboxRelay implements SmartLifecycle {
 		this.batchSize = batchSize;
 		this.maxOffered = batchSize * 20;
 		this.sendTimeout = sendTimeout;
+	}
+
+	/**
+	 * What a service calls after writing an entry of a source: hands it to the relay if
+	 * the relay runs (it does not in an instance started without it). The relay is looked
+	 * up once, on the first write.
+	 * @param relay the relay, if there is one
+	 * @param source the source the written documents belong to
+	 * @param <T> the document type
+	 * @return the hand-over
+	 */
+	public static <T> Consumer<T> offerTo(ObjectProvider<OutboxRelay> relay, OutboxSource source) {
+		SingletonSupplier<OutboxRelay> available = SingletonSupplier.of(relay::getIfAvailable);
+		return (document) -> {
+			OutboxRelay found = available.get();
+			if (found != null) {
+				found.offer(source, document);
+			}
+		};
 	}
 
 	/**
