@@ -16,6 +16,7 @@ import com.onemusic.privacy.anonymizer.erasure.UserErasure;
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.anonymizer.keys.UserKeys;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
+import com.onemusic.privacy.anonymizer.stats.Statistics;
 import com.onemusic.privacy.personal.PersonalDataDetector;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
@@ -57,6 +58,11 @@ class AnonymizerConfiguration {
 			ObjectProvider<OutboxRelay> relay, @Lazy MongoOutboxSource<ErasureRecord> erasureOutbox) {
 		return new UserErasure(mongo, keys, properties.quasiIdentifiers(), OutboxRelay.offerTo(relay, erasureOutbox),
 				Clock.systemUTC());
+	}
+
+	@Bean
+	Statistics statistics(ReactiveMongoTemplate mongo, FieldRules eventRules) {
+		return new Statistics(mongo, eventRules);
 	}
 
 	/** The outbox index exists before the service takes events. */

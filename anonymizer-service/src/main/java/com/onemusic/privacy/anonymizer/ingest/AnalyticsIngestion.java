@@ -1,6 +1,8 @@
 package com.onemusic.privacy.anonymizer.ingest;
 
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Map;
 
 import org.bson.Document;
@@ -24,6 +26,8 @@ public class AnalyticsIngestion {
 
 	/** The de-identified events. */
 	public static final String COLLECTION = "analytics_events";
+
+	private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
 
 	private final ReactiveMongoTemplate mongo;
 
@@ -65,6 +69,8 @@ public class AnalyticsIngestion {
 
 			});
 			Document document = new Document(stored).append("_id", event.getEventId().toString())
+				// The day in Beijing, for daily statistics.
+				.append("day", LocalDate.ofInstant(event.getOccurredAt(), BEIJING).toString())
 				.append("storedAt", this.clock.instant());
 			return this.mongo.insert(document, COLLECTION)
 				.thenReturn(true)

@@ -25,9 +25,12 @@ public final class FieldRules {
 
 	private final Map<String, Transformation> fields;
 
-	private FieldRules(String collection, Map<String, Transformation> fields) {
+	private final Map<String, String> specs;
+
+	private FieldRules(String collection, Map<String, Transformation> fields, Map<String, String> specs) {
 		this.collection = collection;
 		this.fields = Map.copyOf(fields);
+		this.specs = Map.copyOf(specs);
 	}
 
 	/**
@@ -55,7 +58,7 @@ public final class FieldRules {
 		if (!problems.isEmpty()) {
 			throw new IllegalArgumentException("Invalid de-identification rules: " + String.join("; ", problems));
 		}
-		return new FieldRules(collection, fields);
+		return new FieldRules(collection, fields, specs);
 	}
 
 	private static Transformation transformation(String field, String spec) {
@@ -178,6 +181,14 @@ public final class FieldRules {
 
 	public String collection() {
 		return this.collection;
+	}
+
+	/**
+	 * The rule of each field as configured.
+	 * @return the specs, by field path
+	 */
+	public Map<String, String> specs() {
+		return this.specs;
 	}
 
 	/**
