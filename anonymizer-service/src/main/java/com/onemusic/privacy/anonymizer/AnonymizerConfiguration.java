@@ -15,6 +15,7 @@ import com.onemusic.privacy.anonymizer.erasure.ErasureRecord;
 import com.onemusic.privacy.anonymizer.erasure.UserErasure;
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.anonymizer.keys.UserKeys;
+import com.onemusic.privacy.anonymizer.profile.Profiles;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
 import com.onemusic.privacy.anonymizer.stats.Statistics;
 import com.onemusic.privacy.personal.PersonalDataDetector;
@@ -42,9 +43,14 @@ class AnonymizerConfiguration {
 	}
 
 	@Bean
+	Profiles profiles(ReactiveMongoTemplate mongo, UserKeys keys) {
+		return new Profiles(mongo, keys, Clock.systemUTC());
+	}
+
+	@Bean
 	AnalyticsIngestion analyticsIngestion(ReactiveMongoTemplate mongo, UserKeys keys, FieldRules eventRules,
-			PersonalDataDetector detector) {
-		return new AnalyticsIngestion(mongo, keys, eventRules, detector, Clock.systemUTC());
+			PersonalDataDetector detector, Profiles profiles) {
+		return new AnalyticsIngestion(mongo, keys, eventRules, detector, profiles, Clock.systemUTC());
 	}
 
 	@Bean

@@ -20,16 +20,17 @@ import org.springframework.validation.annotation.Validated;
  * fields not named are dropped
  * @param quasiIdentifiers stored fields that could single a person out together (city,
  * birth year, coordinates...): removed from the user's events on erasure
+ * @param profilingScope the consent scope that allows building a user's profile
  */
 @Validated
 @ConfigurationProperties("anonymizer")
 public record AnonymizerProperties(@NotBlank String masterKey, @NotEmpty Map<String, String> events,
-		@NotNull List<String> quasiIdentifiers) {
+		@NotNull List<String> quasiIdentifiers, @NotBlank String profilingScope) {
 
 	@Override
 	public String toString() {
 		return "AnonymizerProperties[masterKey=(hidden), events=" + this.events + ", quasiIdentifiers="
-				+ this.quasiIdentifiers + "]";
+				+ this.quasiIdentifiers + ", profilingScope=" + this.profilingScope + "]";
 	}
 
 }

@@ -125,6 +125,11 @@ public class UserErasure {
 			.updateMulti(Query.query(Criteria.where(FieldRules.USER_ID).is(pseudonym)), unlink,
 					AnalyticsIngestion.COLLECTION)
 			.zipWith(this.mongo.remove(Query.query(Criteria.where("_id").is(pseudonym)), PROFILES))
+			// The profiling consent of the pseudonym goes too.
+			.flatMap((results) -> this.mongo
+				.remove(Query.query(Criteria.where("_id").is(pseudonym)),
+						com.onemusic.privacy.anonymizer.profile.Profiles.CONSENTS)
+				.thenReturn(results))
 			.map((results) -> Map.of("eventsUnlinked", results.getT1().getModifiedCount(), "profilesRemoved",
 					results.getT2().getDeletedCount()));
 	}

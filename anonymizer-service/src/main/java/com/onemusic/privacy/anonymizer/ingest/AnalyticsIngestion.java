@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
 import com.onemusic.privacy.anonymizer.keys.UserKeys;
+import com.onemusic.privacy.anonymizer.profile.Profiles;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
 import com.onemusic.privacy.anonymizer.rules.Transformation;
 import com.onemusic.privacy.events.UserActivityRecorded;
@@ -37,11 +38,14 @@ public class AnalyticsIngestion {
 
 	private final PersonalDataDetector detector;
 
+	private final Profiles profiles;
+
 	private final Clock clock;
 
 	public AnalyticsIngestion(ReactiveMongoTemplate mongo, UserKeys keys, FieldRules rules,
-			PersonalDataDetector detector, Clock clock) {
+			PersonalDataDetector detector, Profiles profiles, Clock clock) {
 		this.mongo = mongo;
+		this.profiles = profiles;
 		this.keys = keys;
 		this.rules = rules;
 		this.detector = detector;
@@ -72,7 +76,10 @@ public class AnalyticsIngestion {
 				// The day in Beijing, for daily statistics.
 				.append("day", LocalDate.ofInstant(event.getOccurredAt(), BEIJING).toString())
 				.append("storedAt", this.clock.instant());
+			String pseudonym = (String) stored.get(FieldRules.USER_ID);
 			return this.mongo.insert(document, COLLECTION)
+				// A redelivered event is stored and counted once.
+				.flatMap((inserted) -> this.profiles.count(pseudonym, event.getEventType(), event.getOccurredAt()))
 				.thenReturn(true)
 				.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.just(false));
 		});

@@ -1,0 +1,113 @@
+package com.onemusic.privacy.anonymizer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+
+import com.onemusic.privacy.anonymizer.erasure.UserErasure;
+import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
+import com.onemusic.privacy.anonymizer.profile.Profiles;
+import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentMethod;
+import com.onemusic.privacy.events.ConsentStatus;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.events.UserActivityRecorded;
+import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
+import com.onemusic.privacy.testsupport.TopicProbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A profile is built only while the user consents to profiling; a withdrawal deletes it
+ * and later events are not profiled; an older change arriving late changes nothing.
+ */
+@ServiceIntegrationTest(properties = "spring.config.name=" + AnonymizerServiceApplication.NAME)
+class ProfilingTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@Autowired
+	private ReactiveMongoTemplate mongo;
+
+	@Autowired
+	private Profiles profiles;
+
+	@BeforeAll
+	static void trustEvents() {
+		PrivacyService.trustEventsPackage();
+	}
+
+	@Test
+	void aProfileIsBuiltOnlyWithConsentAndDeletedOnWithdrawal() {
+		String user = "u-" + UUID.randomUUID();
+		// No consent yet: stored, not profiled.
+		String before = play(user);
+		await().atMost(WAIT).until(() -> stored(before) != null);
+		String pseudonym = stored(before).getString("userId");
+		assertThat(profile(pseudonym)).isNull();
+		consent(user, ConsentStatus.GRANTED, 1);
+
+		await().atMost(WAIT).until(() -> {
+			play(user);
+			return profile(pseudonym) != null;
+		});
+		// An older withdrawal arriving late changes nothing.
+		this.profiles.consentChanged(user, false, 0).block(WAIT);
+		assertThat(profile(pseudonym)).isNotNull();
+
+		consent(user, ConsentStatus.WITHDRAWN, 2);
+		await().atMost(WAIT).until(() -> profile(pseudonym) == null);
+		String after = play(user);
+		await().atMost(WAIT).until(() -> stored(after) != null);
+		assertThat(profile(pseudonym)).as("not profiled after the withdrawal").isNull();
+		assertThat(this.mongo.count(Query.query(Criteria.where("userId").is(pseudonym)), AnalyticsIngestion.COLLECTION)
+			.block(WAIT)).as("events are still stored, de-identified").isGreaterThanOrEqualTo(3);
+	}
+
+	private String play(String user) {
+		UUID eventId = UUID.randomUUID();
+		TopicProbe.publish(Topics.ANALYTICS_EVENTS_RAW.name(), user,
+				UserActivityRecorded.newBuilder()
+					.setEventId(eventId)
+					.setOccurredAt(Instant.now())
+					.setUserId(user)
+					.setEventType("play")
+					.build());
+		return eventId.toString();
+	}
+
+	private static void consent(String user, ConsentStatus status, long sequence) {
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
+				ConsentChanged.newBuilder()
+					.setEventId(UUID.randomUUID())
+					.setOccurredAt(Instant.now())
+					.setUserId(user)
+					.setScope("purpose.user-profiling")
+					.setStatus(status)
+					.setPolicyVersion("2026.01")
+					.setMethod(ConsentMethod.SETTINGS_TOGGLE)
+					.setSourceSystem("consent-service")
+					.setSequence(sequence)
+					.build());
+	}
+
+	private Document stored(String eventId) {
+		return this.mongo.findById(eventId, Document.class, AnalyticsIngestion.COLLECTION).block(WAIT);
+	}
+
+	private Document profile(String pseudonym) {
+		return this.mongo.findById(pseudonym, Document.class, UserErasure.PROFILES).block(WAIT);
+	}
+
+}
