@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
+import com.onemusic.privacy.anonymizer.erasure.ErasureRecord;
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
+import com.onemusic.privacy.anonymizer.keys.UserKeys;
 import com.onemusic.privacy.events.DeletionGround;
 import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.DeletionRequested;
@@ -47,6 +49,9 @@ class DeidentificationTests {
 
 	@Autowired
 	private ReactiveMongoTemplate mongo;
+
+	@Autowired
+	private UserKeys keys;
 
 	@BeforeAll
 	static void trustEvents() {
@@ -117,6 +122,34 @@ class DeidentificationTests {
 		assertThat(reports).extracting((record) -> ((ErasureStepReported) record.value()).getEventId())
 			.containsOnly(report.getEventId())
 			.hasSize(2);
+	}
+
+	@Test
+	void anErasureCutShortAfterTheKeyWentIsFinishedWhenAskedAgain() {
+		String user = "u-" + UUID.randomUUID();
+		UserActivityRecorded event = event(user, "search");
+		TopicProbe.publish(Topics.ANALYTICS_EVENTS_RAW.name(), user, event);
+		Document before = await().atMost(WAIT).until(() -> stored(event.getEventId().toString()), (doc) -> doc != null);
+		DeletionRequested deletion = deletion(user);
+		// A process recorded the start, destroyed the key and died.
+		this.mongo
+			.insert(new ErasureRecord(deletion.getRequestId(), user, UUID.randomUUID(), "STARTED",
+					before.getString("userId"), Map.of(), null, false, null, true), ErasureRecord.COLLECTION)
+			.block(WAIT);
+		assertThat(this.keys.destroy(user).block(WAIT)).isTrue();
+
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, deletion);
+		ErasureStepReported report = (ErasureStepReported) TopicProbe
+			.read(Topics.ERASURE_PROGRESS.name(), (record) -> user.equals(record.key()), 1, WAIT)
+			.get(0)
+			.value();
+		assertThat(report.getStatus()).isEqualTo(ErasureStepStatus.DONE);
+		assertThat(report.getVerified()).isTrue();
+		assertThat(report.getCounts()).containsEntry("keysDestroyed", 0L).containsEntry("eventsUnlinked", 1L);
+		assertThat(stored(event.getEventId().toString()).getString("userId")).isEqualTo("erased");
+		assertThat(this.mongo.findById(deletion.getRequestId(), Document.class, ErasureRecord.COLLECTION).block(WAIT))
+			.as("the pseudonym is not kept")
+			.doesNotContainKey("pseudonym");
 	}
 
 	@Test
