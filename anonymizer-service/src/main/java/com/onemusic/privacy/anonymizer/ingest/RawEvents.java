@@ -7,12 +7,17 @@ import com.onemusic.privacy.events.DeviceIdentifiers;
 import com.onemusic.privacy.events.UserActivityRecorded;
 
 /** A raw analytics event as field paths, as the de-identification rules name them. */
-final class RawEvents {
+public final class RawEvents {
 
 	private RawEvents() {
 	}
 
-	static Map<String, Object> flatten(UserActivityRecorded event) {
+	/**
+	 * The event's fields by path ({@code device.imei}, {@code properties.channel}).
+	 * @param event the raw event
+	 * @return the fields, null values included
+	 */
+	public static Map<String, Object> flatten(UserActivityRecorded event) {
 		Map<String, Object> fields = new LinkedHashMap<>();
 		fields.put("userId", event.getUserId());
 		fields.put("occurredAt", event.getOccurredAt());

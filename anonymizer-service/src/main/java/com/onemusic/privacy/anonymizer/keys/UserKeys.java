@@ -174,8 +174,12 @@ public class UserKeys {
 
 		private final byte[] key;
 
-		Pseudonymizer(byte[] key) {
-			this.key = key;
+		/**
+		 * A pseudonymizer over a key (as {@link UserKeys} hands them out).
+		 * @param key the user's key, 32 bytes
+		 */
+		public Pseudonymizer(byte[] key) {
+			this.key = key.clone();
 		}
 
 		/**
