@@ -2,6 +2,13 @@ package com.onemusic.privacy.anonymizer;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -16,9 +23,12 @@ import com.onemusic.privacy.anonymizer.erasure.UserErasure;
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.anonymizer.keys.UserKeys;
 import com.onemusic.privacy.anonymizer.profile.Profiles;
+import com.onemusic.privacy.anonymizer.retention.RetentionScheduler;
+import com.onemusic.privacy.anonymizer.retention.RetentionSweep;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
 import com.onemusic.privacy.anonymizer.stats.Statistics;
 import com.onemusic.privacy.personal.PersonalDataDetector;
+import com.onemusic.privacy.platform.outbox.MongoLease;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
 
@@ -69,6 +79,36 @@ class AnonymizerConfiguration {
 	@Bean
 	Statistics statistics(ReactiveMongoTemplate mongo, FieldRules eventRules) {
 		return new Statistics(mongo, eventRules);
+	}
+
+	@Bean
+	RetentionSweep retentionSweep(ReactiveMongoTemplate mongo, AnonymizerProperties properties, MeterRegistry meters) {
+		Map<String, RetentionSweep.Policy> policies = new LinkedHashMap<>();
+		List<String> anonymized = new ArrayList<>();
+		anonymized.add(FieldRules.USER_ID);
+		anonymized.addAll(properties.quasiIdentifiers());
+		properties.retention()
+			.collections()
+			.forEach((collection, retention) -> policies.put(collection, new RetentionSweep.Policy(retention.period(),
+					retention.action(), retention.timeField(), anonymized)));
+		RetentionSweep sweep = new RetentionSweep(mongo, policies, properties.retention().batchSize(),
+				Clock.systemUTC());
+		policies.keySet()
+			.forEach((collection) -> FunctionCounter
+				.builder("anonymizer.retention.processed", sweep,
+						(counted) -> counted.processedThisProcess().getOrDefault(collection, 0L))
+				.description("Expired documents deleted or anonymized by this instance")
+				.tag("collection", collection)
+				.register(meters));
+		return sweep;
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "stop")
+	RetentionScheduler retentionScheduler(RetentionSweep sweep, ReactiveMongoTemplate mongo,
+			AnonymizerProperties properties) {
+		Duration interval = properties.retention().interval();
+		return new RetentionScheduler(sweep, new MongoLease(mongo, "anonymizer-retention", interval.multipliedBy(2)),
+				interval);
 	}
 
 	/** The outbox index exists before the service takes events. */

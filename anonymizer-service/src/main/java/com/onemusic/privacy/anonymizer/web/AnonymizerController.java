@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.onemusic.privacy.anonymizer.retention.RetentionSweep;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
 import com.onemusic.privacy.anonymizer.stats.Statistics;
 import com.onemusic.privacy.personal.Masking;
@@ -37,10 +38,23 @@ class AnonymizerController {
 
 	private final PersonalDataDetector detector;
 
-	AnonymizerController(Statistics statistics, FieldRules rules, PersonalDataDetector detector) {
+	private final RetentionSweep retention;
+
+	AnonymizerController(Statistics statistics, FieldRules rules, PersonalDataDetector detector,
+			RetentionSweep retention) {
 		this.statistics = statistics;
 		this.rules = rules;
 		this.detector = detector;
+		this.retention = retention;
+	}
+
+	/**
+	 * Where retention stands for each collection: period, action, cutoff, documents
+	 * handled, expired documents waiting, last run.
+	 */
+	@GetMapping("/retention")
+	Mono<List<Map<String, Object>>> retention() {
+		return this.retention.status().collectList();
 	}
 
 	/**
