@@ -109,6 +109,10 @@ class StatisticsTests {
 				"unknown-field");
 		problem(this.web.post().uri("/k-anonymity").bodyValue(Map.of("quasiIdentifiers", List.of("city"), "k", 1)),
 				HttpStatus.BAD_REQUEST, "invalid-k");
+		problem(this.web.post()
+			.uri("/k-anonymity")
+			.bodyValue(Map.of("collection", "users", "quasiIdentifiers", List.of("city"), "k", 5)),
+				HttpStatus.BAD_REQUEST, "unknown-collection");
 		problem(this.web.post().uri("/masking").bodyValue(Map.of("kind", "PASSPORT", "value", "x")),
 				HttpStatus.BAD_REQUEST, "unreadable-request");
 	}

@@ -97,6 +97,10 @@ class AnonymizerController {
 	/** How anonymous the stored events are over some quasi-identifiers. */
 	@PostMapping("/k-anonymity")
 	Mono<Statistics.KAnonymity> kAnonymity(@Valid @RequestBody KAnonymityRequest request) {
+		if (request.collection() != null && !request.collection().equals(this.rules.collection())) {
+			return Mono.error(ApiProblem.badRequest("unknown-collection", "No collection '" + request.collection()
+					+ "' of de-identified records; the one there is: " + this.rules.collection()));
+		}
 		return Mono.defer(() -> this.statistics.kAnonymity(request.quasiIdentifiers(), request.k()));
 	}
 
@@ -127,11 +131,13 @@ class AnonymizerController {
 	/**
 	 * A k-anonymity question.
 	 *
+	 * @param collection the collection of de-identified records (the events, if not
+	 * given)
 	 * @param quasiIdentifiers stored fields
 	 * @param k the class size wanted
 	 */
-	record KAnonymityRequest(@NotNull @Size(min = 1, max = 10) List<@NotBlank String> quasiIdentifiers,
-			@NotNull Integer k) {
+	record KAnonymityRequest(@Size(max = 100) String collection,
+			@NotNull @Size(min = 1, max = 10) List<@NotBlank String> quasiIdentifiers, @NotNull Integer k) {
 
 	}
 
