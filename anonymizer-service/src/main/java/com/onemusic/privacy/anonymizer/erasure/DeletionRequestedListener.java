@@ -1,11 +1,10 @@
 package com.onemusic.privacy.anonymizer.erasure;
 
-import java.time.Duration;
-
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
  * anonymizer-service's part of a deletion or account closure (unless another participant
@@ -13,8 +12,6 @@ import com.onemusic.privacy.events.DeletionRequested;
  */
 @Component
 class DeletionRequestedListener {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final UserErasure erasure;
 
@@ -27,7 +24,7 @@ class DeletionRequestedListener {
 		if (!event.getOnlyParticipants().isEmpty() && !event.getOnlyParticipants().contains(UserErasure.PARTICIPANT)) {
 			return;
 		}
-		this.erasure.erase(event.getUserId(), event.getRequestId()).block(TIMEOUT);
+		this.erasure.erase(event.getUserId(), event.getRequestId()).block(Listeners.TIMEOUT);
 	}
 
 }

@@ -1,6 +1,5 @@
 package com.onemusic.privacy.anonymizer.export;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,6 +25,7 @@ import com.onemusic.privacy.events.ExportFragmentReported;
 import com.onemusic.privacy.events.ExportFragmentStatus;
 import com.onemusic.privacy.events.ExportRequested;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
  * anonymizer-service's part of a data export (policy 8.1.1): the analytics profile linked
@@ -35,8 +35,6 @@ import com.onemusic.privacy.events.Topics;
  */
 @Component
 class ExportListener {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final UserKeys keys;
 
@@ -62,7 +60,7 @@ class ExportListener {
 			.map((key) -> key.pseudonym(FieldRules.USER_ID, event.getUserId()))
 			.flatMap(this::document)
 			.map(this.json::writeValueAsString)
-			.block(TIMEOUT);
+			.block(Listeners.TIMEOUT);
 		ExportFragmentReported.Builder fragment = ExportFragmentReported.newBuilder()
 			.setEventId(UUID.randomUUID())
 			.setOccurredAt(Instant.now())
@@ -78,7 +76,7 @@ class ExportListener {
 		// Sent before the record counts as handled: a crash before the acknowledgement
 		// means the request is answered again.
 		this.kafka.send(Topics.EXPORT_FRAGMENTS.name(), event.getUserId(), fragment.build())
-			.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			.get(Listeners.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private static String iso(Object value) {

@@ -1,11 +1,10 @@
 package com.onemusic.privacy.anonymizer.ingest;
 
-import java.time.Duration;
-
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import com.onemusic.privacy.events.UserActivityRecorded;
+import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
  * Takes the raw analytics events the app backends publish (Confluent Avro) and stores
@@ -13,8 +12,6 @@ import com.onemusic.privacy.events.UserActivityRecorded;
  */
 @Component
 class AnalyticsEventListener {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final AnalyticsIngestion ingestion;
 
@@ -24,7 +21,7 @@ class AnalyticsEventListener {
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).ANALYTICS_EVENTS_RAW.name()}")
 	void on(UserActivityRecorded event) {
-		this.ingestion.ingest(event).block(TIMEOUT);
+		this.ingestion.ingest(event).block(Listeners.TIMEOUT);
 	}
 
 }

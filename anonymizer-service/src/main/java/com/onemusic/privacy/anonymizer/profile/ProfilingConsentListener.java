@@ -1,13 +1,12 @@
 package com.onemusic.privacy.anonymizer.profile;
 
-import java.time.Duration;
-
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import com.onemusic.privacy.anonymizer.AnonymizerProperties;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentStatus;
+import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
  * Follows the profiling consent as consent-service publishes it (with the ledger's
@@ -16,8 +15,6 @@ import com.onemusic.privacy.events.ConsentStatus;
  */
 @Component
 class ProfilingConsentListener {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final Profiles profiles;
 
@@ -34,7 +31,7 @@ class ProfilingConsentListener {
 			return;
 		}
 		this.profiles.consentChanged(event.getUserId(), event.getStatus() == ConsentStatus.GRANTED, event.getSequence())
-			.block(TIMEOUT);
+			.block(Listeners.TIMEOUT);
 	}
 
 }

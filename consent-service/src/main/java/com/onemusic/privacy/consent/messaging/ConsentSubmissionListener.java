@@ -12,6 +12,7 @@ import com.onemusic.privacy.consent.ledger.ConsentRefused;
 import com.onemusic.privacy.consent.ledger.ConsentStatus;
 import com.onemusic.privacy.consent.ledger.Guardian;
 import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 
 /**

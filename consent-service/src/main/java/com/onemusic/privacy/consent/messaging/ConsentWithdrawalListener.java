@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentRefused;
 import com.onemusic.privacy.events.ConsentWithdrawalRequested;
+import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 
 /**

@@ -7,6 +7,7 @@ import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentRefused;
 import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 
 /**

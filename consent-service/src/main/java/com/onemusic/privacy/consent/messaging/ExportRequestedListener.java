@@ -22,6 +22,7 @@ import com.onemusic.privacy.events.ExportFragmentReported;
 import com.onemusic.privacy.events.ExportFragmentStatus;
 import com.onemusic.privacy.events.ExportRequested;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
  * consent-service's part of a data export (policy 8.1.1): the user's consents now and

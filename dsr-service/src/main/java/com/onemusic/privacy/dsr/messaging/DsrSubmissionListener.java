@@ -12,6 +12,7 @@ import com.onemusic.privacy.dsr.request.DsrType;
 import com.onemusic.privacy.dsr.request.SubmitCommand;
 import com.onemusic.privacy.dsr.verification.Contact;
 import com.onemusic.privacy.events.DataSubjectRequestSubmitted;
+import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
@@ -43,7 +44,7 @@ class DsrSubmissionListener {
 			.onErrorMap(ApiProblem.class,
 					(ex) -> new RejectedRecord("DataSubjectRequestSubmitted " + event.getEventId() + " from "
 							+ event.getSourceSystem() + " refused: " + ex.getMessage(), ex))
-			.block(ErasureStepListener.TIMEOUT);
+			.block(Listeners.TIMEOUT);
 	}
 
 	private static <E extends Enum<E>> E value(Class<E> type, String name, DataSubjectRequestSubmitted event) {

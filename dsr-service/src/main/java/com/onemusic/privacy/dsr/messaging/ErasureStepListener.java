@@ -1,6 +1,5 @@
 package com.onemusic.privacy.dsr.messaging;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ import com.onemusic.privacy.dsr.request.StepStatus;
 import com.onemusic.privacy.events.ErasureStepReported;
 import com.onemusic.privacy.events.ErasureStepStatus;
 import com.onemusic.privacy.events.ParticipantKind;
+import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
@@ -35,11 +35,6 @@ import com.onemusic.privacy.platform.web.ApiProblem;
  */
 @Component
 class ErasureStepListener {
-
-	/**
-	 * How long one request's reports may take before they count as failed (then retried).
-	 */
-	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static final LogAccessor logger = new LogAccessor(ErasureStepListener.class);
 
@@ -90,7 +85,7 @@ class ErasureStepListener {
 					.onErrorMap(ApiProblem.class,
 							(ex) -> new RejectedRecord(
 									"ErasureStepReported of request " + requestId + " refused: " + ex.getMessage(), ex))
-					.block(TIMEOUT);
+					.block(Listeners.TIMEOUT);
 			}
 			catch (RuntimeException ex) {
 				throw new BatchListenerFailedException(ex.getMessage(), ex, group.first());

@@ -8,6 +8,7 @@ import com.onemusic.privacy.dsr.export.FragmentReport;
 import com.onemusic.privacy.dsr.request.StepStatus;
 import com.onemusic.privacy.events.ExportFragmentReported;
 import com.onemusic.privacy.events.ExportFragmentStatus;
+import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
@@ -37,7 +38,7 @@ class ExportFragmentListener {
 			.onErrorMap(ApiProblem.class,
 					(ex) -> new RejectedRecord(
 							"ExportFragmentReported " + event.getEventId() + " refused: " + ex.getMessage(), ex))
-			.block(ErasureStepListener.TIMEOUT);
+			.block(Listeners.TIMEOUT);
 	}
 
 }
