@@ -1,7 +1,5 @@
 package com.onemusic.privacy.benchmarks;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -44,15 +42,10 @@ public final class AnalyticsIngestionBenchmark {
 		int users = (args.length > 1) ? Integer.parseInt(args[1]) : 1_000;
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
-		Path dataDir = Files.createTempDirectory("ingestion-benchmark");
-		try (LocalInfrastructure infrastructure = LocalInfrastructure
-			.start(LocalInfrastructure.Settings.ephemeral(dataDir));
-				ConfigurableApplicationContext service = PrivacyService
-					.builder(AnonymizerServiceApplication.class, AnonymizerServiceApplication.NAME)
-					.run("--server.port=0", "--spring.main.banner-mode=off",
-							"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
-							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-							"--spring.mongodb.uri=" + infrastructure.mongoUri("ingestion-benchmark"));
+		try (LocalInfrastructure infrastructure = InProcess.infrastructure("ingestion-benchmark");
+				ConfigurableApplicationContext service = InProcess.run(
+						PrivacyService.builder(AnonymizerServiceApplication.class, AnonymizerServiceApplication.NAME),
+						infrastructure, infrastructure.mongoUri("ingestion-benchmark"));
 				KafkaProducer<String, Object> producer = new KafkaProducer<>(
 						Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
 								ProducerConfig.LINGER_MS_CONFIG, 5),

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,18 +89,13 @@ public final class ConsentThroughputBenchmark {
 		}
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
-		Path dataDir = Files.createTempDirectory("consent-benchmark");
-		try (LocalInfrastructure infrastructure = LocalInfrastructure
-			.start(LocalInfrastructure.Settings.ephemeral(dataDir));
-				ConfigurableApplicationContext service = PrivacyService
-					.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME)
-					.run("--server.port=0", "--spring.main.banner-mode=off",
-							"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
-							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-							"--spring.mongodb.uri=" + infrastructure.mongoUri("consent-benchmark")
-									+ System.getProperty("mongoOptions", ""))) {
-			run("http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port"),
-					infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds, warmup);
+		try (LocalInfrastructure infrastructure = InProcess.infrastructure("consent-benchmark");
+				ConfigurableApplicationContext service = InProcess.run(
+						PrivacyService.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME),
+						infrastructure,
+						infrastructure.mongoUri("consent-benchmark") + System.getProperty("mongoOptions", ""))) {
+			run(InProcess.url(service), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds,
+					warmup);
 		}
 	}
 

@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,18 +74,13 @@ public final class DsrDeletionBenchmark {
 		PrivacyService.trustEventsPackage();
 		DsrDeletionBenchmark benchmark = new DsrDeletionBenchmark();
 		VerificationCodeSender sender = (requestId, contact, code) -> benchmark.codes.put(requestId, code);
-		Path dataDir = Files.createTempDirectory("dsr-benchmark");
-		try (LocalInfrastructure infrastructure = LocalInfrastructure
-			.start(LocalInfrastructure.Settings.ephemeral(dataDir));
-				ConfigurableApplicationContext service = PrivacyService
-					.builder(DsrServiceApplication.class, DsrServiceApplication.NAME)
-					.initializers(
-							(context) -> context.getBeanFactory().registerSingleton("benchmarkCodeSender", sender))
-					.run("--server.port=0", "--spring.main.banner-mode=off",
-							"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
-							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-							"--spring.mongodb.uri=" + infrastructure.mongoUri("dsr-benchmark"))) {
-			benchmark.baseUrl = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
+		try (LocalInfrastructure infrastructure = InProcess.infrastructure("dsr-benchmark");
+				ConfigurableApplicationContext service = InProcess.run(
+						PrivacyService.builder(DsrServiceApplication.class, DsrServiceApplication.NAME)
+							.initializers((context) -> context.getBeanFactory()
+								.registerSingleton("benchmarkCodeSender", sender)),
+						infrastructure, infrastructure.mongoUri("dsr-benchmark"))) {
+			benchmark.baseUrl = InProcess.url(service);
 			AtomicBoolean running = new AtomicBoolean(true);
 			Thread participants = new Thread(() -> benchmark.participate(infrastructure, running), "participants");
 			Thread watcher = new Thread(() -> benchmark.watch(infrastructure, running), "watcher");

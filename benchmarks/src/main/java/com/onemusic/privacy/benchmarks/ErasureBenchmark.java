@@ -1,7 +1,5 @@
 package com.onemusic.privacy.benchmarks;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -36,15 +34,10 @@ public final class ErasureBenchmark {
 		int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 3;
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
-		Path dataDir = Files.createTempDirectory("erasure-benchmark");
-		try (LocalInfrastructure infrastructure = LocalInfrastructure
-			.start(LocalInfrastructure.Settings.ephemeral(dataDir));
-				ConfigurableApplicationContext service = PrivacyService
-					.builder(AnonymizerServiceApplication.class, AnonymizerServiceApplication.NAME)
-					.run("--server.port=0", "--spring.main.banner-mode=off",
-							"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
-							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-							"--spring.mongodb.uri=" + infrastructure.mongoUri("erasure-benchmark"))) {
+		try (LocalInfrastructure infrastructure = InProcess.infrastructure("erasure-benchmark");
+				ConfigurableApplicationContext service = InProcess.run(
+						PrivacyService.builder(AnonymizerServiceApplication.class, AnonymizerServiceApplication.NAME),
+						infrastructure, infrastructure.mongoUri("erasure-benchmark"))) {
 			AnalyticsIngestion ingestion = service.getBean(AnalyticsIngestion.class);
 			UserErasure erasure = service.getBean(UserErasure.class);
 			long start = System.nanoTime();

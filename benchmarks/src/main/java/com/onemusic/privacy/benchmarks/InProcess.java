@@ -1,0 +1,54 @@
+package com.onemusic.privacy.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import com.onemusic.privacy.local.LocalInfrastructure;
+
+/**
+ * What the benchmarks that run everything in their own JVM share: a fresh broker, MongoDB
+ * wire server and registry, and a service pointed at them on a random port.
+ */
+final class InProcess {
+
+	private InProcess() {
+	}
+
+	/**
+	 * Starts the infrastructure with its Kafka log in a new temporary directory.
+	 * @param name a name for the directory
+	 * @return the running infrastructure
+	 * @throws IOException if the directory cannot be made
+	 */
+	static LocalInfrastructure infrastructure(String name) throws IOException {
+		return LocalInfrastructure.start(LocalInfrastructure.Settings.ephemeral(Files.createTempDirectory(name)));
+	}
+
+	/**
+	 * Runs a service against the infrastructure.
+	 * @param service the service's builder ({@code PrivacyService.builder(...)})
+	 * @param infrastructure the infrastructure
+	 * @param mongoUri the service's database
+	 * @return the running service
+	 */
+	static ConfigurableApplicationContext run(SpringApplicationBuilder service, LocalInfrastructure infrastructure,
+			String mongoUri) {
+		return service.run("--server.port=0", "--spring.main.banner-mode=off",
+				"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
+				"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
+				"--spring.mongodb.uri=" + mongoUri);
+	}
+
+	/**
+	 * The local port of a running service.
+	 * @param service the service
+	 * @return its base URL
+	 */
+	static String url(ConfigurableApplicationContext service) {
+		return "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
+	}
+
+}
