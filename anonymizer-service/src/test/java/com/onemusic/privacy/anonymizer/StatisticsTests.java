@@ -14,13 +14,13 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.events.UserActivityRecorded;
 import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
@@ -146,14 +146,7 @@ class StatisticsTests {
 	}
 
 	private static void problem(WebTestClient.RequestHeadersSpec<?> request, HttpStatus status, String type) {
-		request.exchange()
-			.expectStatus()
-			.isEqualTo(status)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.type")
-			.isEqualTo("https://privacy.onemusic.example/problems/" + type);
+		ServiceChecks.assertProblem(request.exchange(), status, type);
 	}
 
 	private static void publish(String user, String city, Instant at) {

@@ -26,6 +26,7 @@ import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentStatus;
 import com.onemusic.privacy.events.PolicyVersionPublished;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
@@ -401,19 +402,8 @@ class ConsentApiTests {
 	}
 
 	private void refused(String user, Map<String, Object> body, HttpStatus status, String type) {
-		this.web.put()
-			.uri("/users/{user}/consents", user)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isEqualTo(status)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.type")
-			.isEqualTo("https://privacy.onemusic.example/problems/" + type)
-			.jsonPath("$.detail")
-			.isNotEmpty();
+		ServiceChecks.assertProblem(this.web.put().uri("/users/{user}/consents", user).bodyValue(body).exchange(),
+				status, type);
 	}
 
 	@SuppressWarnings("unchecked")

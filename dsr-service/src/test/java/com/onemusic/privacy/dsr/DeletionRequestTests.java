@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.dsr.calendar.CalendarHolder;
@@ -30,6 +29,7 @@ import com.onemusic.privacy.events.ParticipantKind;
 import com.onemusic.privacy.events.RetainedItem;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
@@ -320,17 +320,7 @@ class DeletionRequestTests {
 	}
 
 	private void problem(Map<String, Object> body, HttpStatus status, String type) {
-		this.web.post()
-			.uri("/requests")
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isEqualTo(status)
-			.expectHeader()
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody()
-			.jsonPath("$.type")
-			.isEqualTo("https://privacy.onemusic.example/problems/" + type);
+		ServiceChecks.assertProblem(this.web.post().uri("/requests").bodyValue(body).exchange(), status, type);
 	}
 
 	private WebTestClient.ResponseSpec verify(String id, String code) {

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +16,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class ServiceChecks {
 
 	private ServiceChecks() {
+	}
+
+	/**
+	 * The answer is an {@code application/problem+json} document of a status and type,
+	 * with a detail for a person.
+	 * @param response the exchanged request
+	 * @param status the status expected
+	 * @param type the problem type expected, e.g. {@code unknown-scope}
+	 * @return the body, for further checks
+	 */
+	public static WebTestClient.BodyContentSpec assertProblem(WebTestClient.ResponseSpec response, HttpStatus status,
+			String type) {
+		return response.expectStatus()
+			.isEqualTo(status)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://privacy.onemusic.example/problems/" + type)
+			.jsonPath("$.detail")
+			.isNotEmpty();
 	}
 
 	/**

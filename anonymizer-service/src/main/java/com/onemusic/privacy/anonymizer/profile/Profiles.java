@@ -48,7 +48,7 @@ public class Profiles {
 	public Mono<Void> consentChanged(String userId, boolean granted, long sequence) {
 		return this.keys.keyFor(userId).flatMap((key) -> {
 			String pseudonym = key.pseudonym(FieldRules.USER_ID, userId);
-			Query older = Query.query(Criteria.where("_id").is(pseudonym));
+			Query byPseudonym = Query.query(Criteria.where("_id").is(pseudonym));
 			return this.mongo.findById(pseudonym, org.bson.Document.class, CONSENTS)
 				.map((held) -> held.get("sequence", Number.class).longValue() < sequence)
 				.defaultIfEmpty(true)
@@ -57,7 +57,7 @@ public class Profiles {
 						return Mono.empty();
 					}
 					Mono<Void> record = this.mongo
-						.upsert(older, new Update().set("granted", granted).set("sequence", sequence), CONSENTS)
+						.upsert(byPseudonym, new Update().set("granted", granted).set("sequence", sequence), CONSENTS)
 						.then();
 					// Withdrawn: the profile goes at once.
 					return granted ? record : record
