@@ -54,14 +54,7 @@ class DsrMessagingTests {
 	@Test
 	void aRequestFromAnotherServiceIsTakenOnceHoweverOftenItIsDelivered() {
 		String user = "u-" + UUID.randomUUID();
-		DataSubjectRequestSubmitted event = DataSubjectRequestSubmitted.newBuilder()
-			.setEventId(UUID.randomUUID())
-			.setOccurredAt(Instant.now())
-			.setUserId(user)
-			.setSourceSystem("app-backend")
-			.setRequestType("ACCOUNT_CLOSURE")
-			.setIdentityAssertion(this.assertions.issue(user, Instant.now(), Duration.ofMinutes(5)))
-			.build();
+		DataSubjectRequestSubmitted event = closureInSession(user);
 		TopicProbe.publish(Topics.DSR_REQUESTS.name(), user, event);
 		TopicProbe.publish(Topics.DSR_REQUESTS.name(), user, event);
 		List<ConsumerRecord<String, Object>> asked = TopicProbe.read(Topics.DELETION_REQUESTED.name(),
@@ -77,33 +70,11 @@ class DsrMessagingTests {
 	@Test
 	void refusedRequestsAndReportsOfUnknownRequestsGoToTheDeadLetterTopicWithTheReason() {
 		String user = "u-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DSR_REQUESTS.name(), user, submission(user, "FORGET_EVERYTHING").build());
 		TopicProbe.publish(Topics.DSR_REQUESTS.name(), user,
-				DataSubjectRequestSubmitted.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(user)
-					.setSourceSystem("app-backend")
-					.setRequestType("FORGET_EVERYTHING")
-					.build());
-		TopicProbe.publish(Topics.DSR_REQUESTS.name(), user,
-				DataSubjectRequestSubmitted.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(user)
-					.setSourceSystem("app-backend")
-					.setRequestType("DELETION")
-					.setGround("UNLAWFUL_PROCESSING")
-					.build());
+				submission(user, "DELETION").setGround("UNLAWFUL_PROCESSING").build());
 		TopicProbe.publish(Topics.ERASURE_PROGRESS.name(), user,
-				ErasureStepReported.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(user)
-					.setRequestId("dsr-does-not-exist")
-					.setParticipant("consent-service")
-					.setParticipantKind(ParticipantKind.SERVICE)
-					.setStatus(ErasureStepStatus.DONE)
-					.build());
+				done(user, "dsr-does-not-exist", "consent-service").build());
 		List<String> requestCauses = causes(Topics.DSR_REQUESTS.deadLetterTopic(), user, 2);
 		assertThat(requestCauses)
 			.anySatisfy((cause) -> assertThat(cause).contains("'FORGET_EVERYTHING' is not a DsrType"));
@@ -116,14 +87,7 @@ class DsrMessagingTests {
 	@Test
 	void aPoisonReportGoesToTheDeadLetterTopicAndTheReportsAfterItAreApplied() {
 		String user = "u-" + UUID.randomUUID();
-		DataSubjectRequestSubmitted closure = DataSubjectRequestSubmitted.newBuilder()
-			.setEventId(UUID.randomUUID())
-			.setOccurredAt(Instant.now())
-			.setUserId(user)
-			.setSourceSystem("app-backend")
-			.setRequestType("ACCOUNT_CLOSURE")
-			.setIdentityAssertion(this.assertions.issue(user, Instant.now(), Duration.ofMinutes(5)))
-			.build();
+		DataSubjectRequestSubmitted closure = closureInSession(user);
 		TopicProbe.publish(Topics.DSR_REQUESTS.name(), user, closure);
 		String requestId = ((DeletionRequested) TopicProbe
 			.read(Topics.DELETION_REQUESTED.name(), (record) -> user.equals(record.key()), 1, WAIT)
@@ -132,16 +96,7 @@ class DsrMessagingTests {
 		// Not Confluent wire format: magic byte 1.
 		TopicProbe.publishRaw(Topics.ERASURE_PROGRESS.name(), user, new byte[] { 1, 0, 0, 0, 7, 42 });
 		for (String participant : List.of("anonymizer-service", "consent-service", "sharing-gateway")) {
-			TopicProbe.publish(Topics.ERASURE_PROGRESS.name(), user,
-					ErasureStepReported.newBuilder()
-						.setEventId(UUID.randomUUID())
-						.setOccurredAt(Instant.now())
-						.setUserId(user)
-						.setRequestId(requestId)
-						.setParticipant(participant)
-						.setParticipantKind(ParticipantKind.SERVICE)
-						.setStatus(ErasureStepStatus.DONE)
-						.build());
+			TopicProbe.publish(Topics.ERASURE_PROGRESS.name(), user, done(user, requestId, participant).build());
 		}
 		assertThat(causes(Topics.ERASURE_PROGRESS.deadLetterTopic(), user, 1)).singleElement()
 			.satisfies((cause) -> assertThat(cause).contains("not an ErasureStepReported this service can read"));
@@ -172,16 +127,7 @@ class DsrMessagingTests {
 		assertThat(asked.getRequestId()).isEqualTo(id);
 		assertThat(asked.getScopes()).containsExactly("purpose.marketing-push", "sharing.data-service-providers");
 		TopicProbe.publish(Topics.ERASURE_PROGRESS.name(), user,
-				ErasureStepReported.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(user)
-					.setRequestId(id)
-					.setParticipant("consent-service")
-					.setParticipantKind(ParticipantKind.SERVICE)
-					.setStatus(ErasureStepStatus.DONE)
-					.setCounts(Map.of("withdrawn", 2L))
-					.build());
+				done(user, id, "consent-service").setCounts(Map.of("withdrawn", 2L)).build());
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(requestsOf(user)).singleElement()
 				.satisfies((request) -> assertThat(request).containsEntry("status", "COMPLETED")));
@@ -207,6 +153,32 @@ class DsrMessagingTests {
 			.returnResult()
 			.getResponseBody();
 		return (List<Map<String, Object>>) page.get("items");
+	}
+
+	private DataSubjectRequestSubmitted closureInSession(String user) {
+		return submission(user, "ACCOUNT_CLOSURE")
+			.setIdentityAssertion(this.assertions.issue(user, Instant.now(), Duration.ofMinutes(5)))
+			.build();
+	}
+
+	private static DataSubjectRequestSubmitted.Builder submission(String user, String type) {
+		return DataSubjectRequestSubmitted.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setSourceSystem("app-backend")
+			.setRequestType(type);
+	}
+
+	private static ErasureStepReported.Builder done(String user, String requestId, String participant) {
+		return ErasureStepReported.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setRequestId(requestId)
+			.setParticipant(participant)
+			.setParticipantKind(ParticipantKind.SERVICE)
+			.setStatus(ErasureStepStatus.DONE);
 	}
 
 }
