@@ -13,12 +13,14 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.mongodb.MongoDBContainer;
 
+import org.springframework.boot.SpringApplication;
+
 import com.onemusic.privacy.local.LocalInfrastructure;
 
 /**
  * The one Kafka broker, MongoDB server and schema registry of a test JVM, started on
- * first use and stopped when the JVM exits (after Spring's contexts, which close in their
- * own shutdown hooks first).
+ * first use and stopped when the JVM exits, after Spring Boot closed the application
+ * contexts.
  *
  * <p>
  * By default all three run in this JVM ({@code embedded}). With the system property or
@@ -71,6 +73,16 @@ public final class TestInfrastructure {
 	}
 
 	/**
+	 * Stops the infrastructure when the JVM exits, after Spring Boot closed every
+	 * application context: JVM shutdown hooks run at the same time, and a context still
+	 * closing (an outbox relay finishing a batch, a consumer committing) would wait for a
+	 * broker or database that is already gone.
+	 */
+	private static void stopAtExit(Runnable stop) {
+		SpringApplication.getShutdownHandlers().add(stop);
+	}
+
+	/**
 	 * Whether this JVM's tests run on Testcontainers.
 	 * @return true in containers mode
 	 */
@@ -89,19 +101,19 @@ public final class TestInfrastructure {
 			mongo.start();
 			infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(null, 0, 0, 0, 0,
 					kafka.getBootstrapServers(), mongo.getReplicaSetUrl("privacy")));
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			stopAtExit(() -> {
 				infrastructure.close();
 				kafka.stop();
 				mongo.stop();
-			}, "test-infrastructure-stop"));
+			});
 		}
 		else {
 			Path dataDir = temporaryFolder();
 			infrastructure = LocalInfrastructure.start(LocalInfrastructure.Settings.ephemeral(dataDir));
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			stopAtExit(() -> {
 				infrastructure.close();
 				delete(dataDir);
-			}, "test-infrastructure-stop"));
+			});
 		}
 		logger.info("Test infrastructure ({}) up in {} ms: kafka {}, mongodb {}, registry {}",
 				containersMode() ? "containers" : "embedded", (System.nanoTime() - begin) / 1_000_000,

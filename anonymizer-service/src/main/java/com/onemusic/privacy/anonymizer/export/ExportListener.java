@@ -1,10 +1,7 @@
 package com.onemusic.privacy.anonymizer.export;
 
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import org.bson.Document;
 import reactor.core.publisher.Mono;
@@ -21,10 +18,8 @@ import com.onemusic.privacy.anonymizer.erasure.UserErasure;
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.anonymizer.keys.UserKeys;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
-import com.onemusic.privacy.events.ExportFragmentReported;
-import com.onemusic.privacy.events.ExportFragmentStatus;
 import com.onemusic.privacy.events.ExportRequested;
-import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.messaging.ExportAnswers;
 import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
@@ -53,7 +48,7 @@ class ExportListener {
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).EXPORT_REQUESTED.name()}")
 	void on(ExportRequested event) throws Exception {
-		if (!event.getParticipants().isEmpty() && !event.getParticipants().contains(UserErasure.PARTICIPANT)) {
+		if (!ExportAnswers.asks(event, UserErasure.PARTICIPANT)) {
 			return;
 		}
 		String content = this.keys.existing(event.getUserId())
@@ -61,22 +56,7 @@ class ExportListener {
 			.flatMap(this::document)
 			.map(this.json::writeValueAsString)
 			.block(Listeners.TIMEOUT);
-		ExportFragmentReported.Builder fragment = ExportFragmentReported.newBuilder()
-			.setEventId(UUID.randomUUID())
-			.setOccurredAt(Instant.now())
-			.setUserId(event.getUserId())
-			.setRequestId(event.getRequestId())
-			.setParticipant(UserErasure.PARTICIPANT);
-		if (content == null) {
-			fragment.setStatus(ExportFragmentStatus.NOTHING_HELD).setMessage("no analytics data linked to the user");
-		}
-		else {
-			fragment.setStatus(ExportFragmentStatus.DONE).setContent(content);
-		}
-		// Sent before the record counts as handled: a crash before the acknowledgement
-		// means the request is answered again.
-		this.kafka.send(Topics.EXPORT_FRAGMENTS.name(), event.getUserId(), fragment.build())
-			.get(Listeners.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		ExportAnswers.send(this.kafka, event, UserErasure.PARTICIPANT, content, "no analytics data linked to the user");
 	}
 
 	private static String iso(Object value) {

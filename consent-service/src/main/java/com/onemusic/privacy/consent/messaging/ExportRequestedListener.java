@@ -1,12 +1,7 @@
 package com.onemusic.privacy.consent.messaging;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,23 +13,17 @@ import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.scope.ScopeCatalog;
 import com.onemusic.privacy.consent.web.ConsentViews;
-import com.onemusic.privacy.events.ExportFragmentReported;
-import com.onemusic.privacy.events.ExportFragmentStatus;
 import com.onemusic.privacy.events.ExportRequested;
-import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.messaging.ExportAnswers;
 import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
  * consent-service's part of a data export (policy 8.1.1): the user's consents now and
- * every change ever recorded, answered as ExportFragmentReported, split into parts that
- * fit a Kafka record. Nothing is written here, so answering again after a crash or a
- * redelivery gives the same document.
+ * every change ever recorded, answered as ExportFragmentReported (see
+ * {@link ExportAnswers}).
  */
 @Component
 class ExportRequestedListener {
-
-	/** Characters per part: well under the default Kafka record size. */
-	static final int PART_SIZE = 256 * 1024;
 
 	private final ConsentLedger ledger;
 
@@ -57,7 +46,7 @@ class ExportRequestedListener {
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).EXPORT_REQUESTED.name()}")
 	void on(ExportRequested event) throws Exception {
-		if (!event.getParticipants().isEmpty() && !event.getParticipants().contains(ConsentEvents.PARTICIPANT)) {
+		if (!ExportAnswers.asks(event, ConsentEvents.PARTICIPANT)) {
 			return;
 		}
 		String userId = event.getUserId();
@@ -69,28 +58,7 @@ class ExportRequestedListener {
 					.block(Listeners.TIMEOUT));
 		document.put("history",
 				this.ledger.entries(userId).map(ConsentViews.HistoryEntry::of).collectList().block(Listeners.TIMEOUT));
-		String content = this.json.writeValueAsString(document);
-		List<String> parts = new ArrayList<>();
-		for (int start = 0; start < content.length(); start += PART_SIZE) {
-			parts.add(content.substring(start, Math.min(content.length(), start + PART_SIZE)));
-		}
-		for (int i = 0; i < parts.size(); i++) {
-			ExportFragmentReported fragment = ExportFragmentReported.newBuilder()
-				.setEventId(UUID.randomUUID())
-				.setOccurredAt(Instant.now())
-				.setUserId(userId)
-				.setRequestId(event.getRequestId())
-				.setParticipant(ConsentEvents.PARTICIPANT)
-				.setStatus(ExportFragmentStatus.DONE)
-				.setPart(i + 1)
-				.setParts(parts.size())
-				.setContent(parts.get(i))
-				.build();
-			// Sent before the record counts as handled: a crash before the
-			// acknowledgement means the request is answered again.
-			this.kafka.send(Topics.EXPORT_FRAGMENTS.name(), userId, fragment)
-				.get(Listeners.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
+		ExportAnswers.send(this.kafka, event, ConsentEvents.PARTICIPANT, this.json.writeValueAsString(document), null);
 	}
 
 }

@@ -1,0 +1,152 @@
+package com.onemusic.privacy.sharing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import com.onemusic.privacy.platform.PlatformProperties;
+import com.onemusic.privacy.platform.messaging.RejectedRecord;
+import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
+import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.sharing.erasure.Callbacks;
+import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
+import com.onemusic.privacy.sharing.erasure.PartnerStep;
+import com.onemusic.privacy.sharing.erasure.WebhookDispatcher;
+import com.onemusic.privacy.sharing.partner.PartnerRegistry;
+import com.onemusic.privacy.sharing.partner.UserReferences;
+import com.onemusic.privacy.sharing.share.ShareDecisions;
+import com.onemusic.privacy.sharing.share.ShareLogEntry;
+import com.onemusic.privacy.sharing.view.ConsentFeed;
+import com.onemusic.privacy.sharing.view.ConsentView;
+
+/** Wires sharing-gateway's parts; an invalid partner or key stops the start. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SharingProperties.class)
+class SharingConfiguration {
+
+	/** How often each instance reads the partner registry again. */
+	static final Duration PARTNER_REFRESH = Duration.ofSeconds(2);
+
+	@Bean(destroyMethod = "close")
+	PartnerRegistry partnerRegistry(ReactiveMongoTemplate mongo) {
+		return new PartnerRegistry(mongo, PARTNER_REFRESH);
+	}
+
+	@Bean
+	UserReferences userReferences(SharingProperties properties) {
+		return new UserReferences(properties.userReferenceKey());
+	}
+
+	@Bean
+	ConsentView consentView(ReactiveMongoTemplate mongo, SharingProperties properties) {
+		return new ConsentView(mongo, properties.view().cacheSize());
+	}
+
+	@Bean
+	ConsentFeed consentFeed(ConsentView view, ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
+			KafkaAdmin kafkaAdmin, ReactiveMongoTemplate mongo, SharingProperties properties,
+			DeadLetterPublishingRecoverer deadLetters, PlatformProperties platform, MeterRegistry meters) {
+		ConsentFeed feed = new ConsentFeed(view, factory, kafkaAdmin.getConfigurationProperties(), mongo,
+				properties.view().probeInterval(), properties.view().positionSaveInterval(), Clock.systemUTC());
+		// A record the view cannot take goes to the dead-letter topic as everywhere, and
+		// counts as taken, so that the lag does not wait for it.
+		DefaultErrorHandler errors = new DefaultErrorHandler((record, ex) -> {
+			deadLetters.accept(record, ex);
+			feed.skipped(record);
+		}, new FixedBackOff(platform.retryInterval().toMillis(), platform.retryAttempts()));
+		errors.addNotRetryableExceptions(RejectedRecord.class);
+		feed.errorHandler(errors);
+		Gauge.builder("sharing.consent.view.lag", feed, (measured) -> {
+			Duration lag = measured.lag();
+			return (lag != null) ? lag.toMillis() / 1000.0 : Double.POSITIVE_INFINITY;
+		}).description("How far behind the consent topics the view may be").baseUnit("seconds").register(meters);
+		return feed;
+	}
+
+	@Bean
+	ShareDecisions shareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
+			ConsentFeed feed, SharingProperties properties, ObjectProvider<OutboxRelay> relay,
+			@Lazy MongoOutboxSource<ShareLogEntry> shareOutbox) {
+		return new ShareDecisions(mongo, partners, view, feed::lag,
+				new ShareDecisions.Rules(properties.categoryScopes(), properties.sensitiveScope(),
+						Set.copyOf(properties.sensitiveCategories()), properties.view().maxLag()),
+				OutboxRelay.offerTo(relay, shareOutbox), Clock.systemUTC());
+	}
+
+	@Bean
+	MongoOutboxSource<ShareLogEntry> shareOutbox(ReactiveMongoTemplate mongo) {
+		return new MongoOutboxSource<>("share decisions", mongo, ShareLogEntry.class, ShareLogEntry.COLLECTION,
+				ShareLogEntry::id, SharingEvents::of);
+	}
+
+	@Bean
+	MongoOutboxSource<PartnerStep> stepOutbox(ReactiveMongoTemplate mongo) {
+		return new MongoOutboxSource<>("partner erasure steps", mongo, PartnerStep.class, PartnerStep.COLLECTION,
+				PartnerStep::id, SharingEvents::of);
+	}
+
+	@Bean
+	WebClient webhookClient(SharingProperties properties) {
+		HttpClient http = HttpClient.create()
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.webhooks().timeout().toMillis())
+			.responseTimeout(properties.webhooks().timeout());
+		return WebClient.builder().clientConnector(new ReactorClientHttpConnector(http)).build();
+	}
+
+	@Bean
+	DeletionPropagation deletionPropagation(ReactiveMongoTemplate mongo, UserReferences references, JsonMapper json,
+			ObjectProvider<OutboxRelay> relay, @Lazy MongoOutboxSource<PartnerStep> stepOutbox,
+			@Lazy WebhookDispatcher dispatcher, SharingProperties properties) {
+		return new DeletionPropagation(mongo, references, json, OutboxRelay.offerTo(relay, stepOutbox),
+				dispatcher::wake, properties.callbackBaseUrl(), Clock.systemUTC());
+	}
+
+	@Bean
+	WebhookDispatcher webhookDispatcher(ReactiveMongoTemplate mongo, PartnerRegistry partners,
+			DeletionPropagation propagation, WebClient webhookClient, SharingProperties properties) {
+		return new WebhookDispatcher(mongo, partners, propagation, webhookClient, properties.webhooks(),
+				Clock.systemUTC());
+	}
+
+	@Bean
+	Callbacks callbacks(ReactiveMongoTemplate mongo, PartnerRegistry partners, DeletionPropagation propagation,
+			JsonMapper json, SharingProperties properties) {
+		return new Callbacks(mongo, partners, propagation, json, properties.webhooks().timestampTolerance(),
+				Clock.systemUTC());
+	}
+
+	/** Indexes and the configured partners exist before the service takes requests. */
+	@Bean
+	SmartInitializingSingleton sharingStoreInitializer(PartnerRegistry partners, ShareDecisions decisions,
+			DeletionPropagation propagation, MongoOutboxSource<ShareLogEntry> shareOutbox,
+			MongoOutboxSource<PartnerStep> stepOutbox, SharingProperties properties) {
+		return () -> Mono
+			.when(decisions.createIndexes(), propagation.createIndexes(), shareOutbox.createIndex(),
+					stepOutbox.createIndex())
+			.then(partners.initialize(properties.partners()))
+			.block(Duration.ofSeconds(60));
+	}
+
+}

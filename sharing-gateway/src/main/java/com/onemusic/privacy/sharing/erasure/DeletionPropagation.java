@@ -1,0 +1,283 @@
+package com.onemusic.privacy.sharing.erasure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+
+import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.events.ErasureStepStatus;
+import com.onemusic.privacy.platform.mongo.DuplicateKeys;
+import com.onemusic.privacy.sharing.partner.Partner;
+import com.onemusic.privacy.sharing.partner.UserReferences;
+import com.onemusic.privacy.sharing.share.ShareLogEntry;
+
+/**
+ * Carries a deletion request to every partner that received the user's data (policy
+ * 8.1.3): one delivery per partner, found in the share log, announced at once as a
+ * PENDING step so that the request knows whom it waits for; then the gateway's own step
+ * (sharing stops: see the consent view's deletion marks). Each delivery is sent by the
+ * {@link WebhookDispatcher}; each partner's confirmation or escalation becomes that
+ * partner's step. Every write is idempotent, so a request delivered again (after a crash,
+ * or asked again for one participant) changes nothing that was done.
+ */
+public class DeletionPropagation {
+
+	private static final Logger logger = LoggerFactory.getLogger(DeletionPropagation.class);
+
+	/** The gateway's name as an erasure participant. */
+	public static final String PARTICIPANT = "sharing-gateway";
+
+	/** The type of the deletion webhook's body. */
+	public static final String WEBHOOK_TYPE = "personal_data.deletion_requested";
+
+	private final ReactiveMongoTemplate mongo;
+
+	private final UserReferences references;
+
+	private final JsonMapper json;
+
+	private final Consumer<PartnerStep> publishSoon;
+
+	private final Runnable wakeDispatcher;
+
+	private final String callbackBaseUrl;
+
+	private final Clock clock;
+
+	public DeletionPropagation(ReactiveMongoTemplate mongo, UserReferences references, JsonMapper json,
+			Consumer<PartnerStep> publishSoon, Runnable wakeDispatcher, String callbackBaseUrl, Clock clock) {
+		this.mongo = mongo;
+		this.references = references;
+		this.json = json;
+		this.publishSoon = publishSoon;
+		this.wakeDispatcher = wakeDispatcher;
+		this.callbackBaseUrl = callbackBaseUrl.endsWith("/")
+				? callbackBaseUrl.substring(0, callbackBaseUrl.length() - 1) : callbackBaseUrl;
+		this.clock = clock;
+	}
+
+	/**
+	 * Creates the indexes deliveries and steps are found by.
+	 * @return completion
+	 */
+	public Mono<Void> createIndexes() {
+		return Mono.when(
+				this.mongo.indexOps(Delivery.COLLECTION)
+					.createIndex(new Index().on("state", Sort.Direction.ASC).on("nextAttemptAt", Sort.Direction.ASC)),
+				this.mongo.indexOps(Delivery.COLLECTION).createIndex(new Index().on("requestId", Sort.Direction.ASC)));
+	}
+
+	/**
+	 * The webhook id of one request to one partner, the same every time.
+	 * @param requestId the request
+	 * @param partnerId the partner
+	 * @return the id
+	 */
+	public static String webhookId(String requestId, String partnerId) {
+		return "msg_" + UUID.nameUUIDFromBytes((requestId + "\n" + partnerId).getBytes(StandardCharsets.UTF_8))
+			.toString()
+			.replace("-", "");
+	}
+
+	/**
+	 * Handles a deletion request (or account closure).
+	 * @param event the request
+	 * @return completion
+	 */
+	public Mono<Void> handle(DeletionRequested event) {
+		List<String> only = event.getOnlyParticipants();
+		boolean all = only.isEmpty();
+		boolean askedOwn = all || only.contains(PARTICIPANT);
+		if (!all && !askedOwn && only.stream().noneMatch((name) -> name.startsWith("partner:"))) {
+			return Mono.empty();
+		}
+		return recipients(event.getUserId()).flatMap((recipients) -> Flux.fromIterable(recipients.entrySet())
+			.filter((recipient) -> all || only.contains(Partner.participant(recipient.getKey())))
+			.concatMap((recipient) -> deliver(event, recipient.getKey(), recipient.getValue(), !all))
+			.then(askedOwn ? ownStep(event, recipients.size()) : Mono.empty())
+			.doOnSuccess((done) -> this.wakeDispatcher.run()));
+	}
+
+	/** Every partner that received data of the user, with the data categories it got. */
+	private Mono<Map<String, Set<String>>> recipients(String userId) {
+		return this.mongo
+			.find(Query.query(Criteria.where("userId").is(userId).and("allowed").is(true)), ShareLogEntry.class,
+					ShareLogEntry.COLLECTION)
+			.filter((entry) -> entry.legal() == null)
+			.collect(TreeMap::new, (map, entry) -> map.computeIfAbsent(entry.partnerId(), (id) -> new TreeSet<>())
+				.addAll(entry.dataCategories()));
+	}
+
+	private Mono<Void> deliver(DeletionRequested event, String partnerId, Set<String> categories, boolean askedAgain) {
+		String id = webhookId(event.getRequestId(), partnerId);
+		Instant now = this.clock.instant();
+		String reference = this.references.of(partnerId, event.getUserId());
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("requestId", event.getRequestId());
+		data.put("userReference", reference);
+		data.put("kind", event.getKind().name());
+		data.put("dataCategories", List.copyOf(categories));
+		data.put("dueDate", event.getDueDate().toString());
+		data.put("callbackUrl", this.callbackBaseUrl + "/partners/" + partnerId + "/callbacks");
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", WEBHOOK_TYPE);
+		body.put("timestamp", now.toString());
+		body.put("data", data);
+		Delivery delivery = new Delivery(id, event.getRequestId(), event.getUserId(), partnerId, reference,
+				List.copyOf(categories), event.getDueDate(), this.json.writeValueAsString(body),
+				Delivery.State.SCHEDULED, now, now, null, List.of(), null, null);
+		Mono<Void> created = this.mongo.insert(delivery, Delivery.COLLECTION)
+			.then()
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> askedAgain ? retryNow(id) : Mono.empty());
+		PartnerStep pending = new PartnerStep(PartnerStep.pendingId(event.getRequestId(), partnerId), UUID.randomUUID(),
+				now, event.getRequestId(), event.getUserId(), Partner.participant(partnerId), true,
+				ErasureStepStatus.PENDING,
+				"Deletion webhook scheduled; categories received: " + String.join(", ", categories), Map.of(), false);
+		return created.then(step(pending, askedAgain))
+			.then(askedAgain ? republish(PartnerStep.escalationId(event.getRequestId(), partnerId))
+				.then(republish(PartnerStep.confirmationId(event.getRequestId(), partnerId))) : Mono.empty());
+	}
+
+	/** A delivery asked for again (reminder): an unconfirmed one is attempted at once. */
+	private Mono<Void> retryNow(String id) {
+		return this.mongo
+			.updateFirst(
+					Query.query(Criteria.where("_id")
+						.is(id)
+						.and("state")
+						.in(Delivery.State.SCHEDULED, Delivery.State.GONE, Delivery.State.EXPIRED)),
+					new Update().set("state", Delivery.State.SCHEDULED).set("nextAttemptAt", this.clock.instant()),
+					Delivery.COLLECTION)
+			.then();
+	}
+
+	private Mono<Void> ownStep(DeletionRequested event, int partners) {
+		PartnerStep own = new PartnerStep(PartnerStep.ownId(event.getRequestId()), UUID.randomUUID(),
+				this.clock.instant(), event.getRequestId(), event.getUserId(), PARTICIPANT, false,
+				(partners == 0) ? ErasureStepStatus.NOTHING_HELD : ErasureStepStatus.DONE,
+				(partners == 0) ? "No partner received data of the user; sharing stopped"
+						: "Sharing stopped; deletion sent to " + partners
+								+ " partner(s), each reported as its own step. The share log keeps the record of each"
+								+ " disclosure (partner, purpose, field names, never values)",
+				Map.of("partners", (long) partners), false);
+		return step(own, !event.getOnlyParticipants().isEmpty());
+	}
+
+	/**
+	 * Stores a step and hands it to the relay. A step stored before is published again
+	 * when the request is asked again (the data-subject request may have missed it);
+	 * otherwise it is left as it is.
+	 */
+	private Mono<Void> step(PartnerStep step, boolean askedAgain) {
+		return this.mongo.insert(step, PartnerStep.COLLECTION)
+			.doOnNext(this.publishSoon)
+			.then()
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> askedAgain ? republish(step.id()) : Mono.empty());
+	}
+
+	/**
+	 * Publishes a stored step again, with its own event id (readers de-duplicate by it).
+	 */
+	private Mono<Void> republish(String stepId) {
+		return this.mongo
+			.findAndModify(Query.query(Criteria.where("_id").is(stepId)), new Update().set("published", false),
+					PartnerStep.class, PartnerStep.COLLECTION)
+			.map((before) -> new PartnerStep(before.id(), before.eventId(), before.occurredAt(), before.requestId(),
+					before.userId(), before.participant(), before.partner(), before.status(), before.message(),
+					before.counts(), false))
+			.doOnNext(this.publishSoon)
+			.then();
+	}
+
+	/**
+	 * Reports a partner's outcome: its confirmation, or an escalation.
+	 * @param delivery the delivery
+	 * @param status the status
+	 * @param message what happened
+	 * @return completion; a second escalation, or a second confirmation, of the same
+	 * partner and request is ignored
+	 */
+	public Mono<Void> outcome(Delivery delivery, ErasureStepStatus status, String message) {
+		if (status == ErasureStepStatus.FAILED) {
+			logger.warn("Deletion of request {} could not reach partner {}: {}", delivery.requestId(),
+					delivery.partnerId(), message);
+		}
+		String id = (status == ErasureStepStatus.FAILED)
+				? PartnerStep.escalationId(delivery.requestId(), delivery.partnerId())
+				: PartnerStep.confirmationId(delivery.requestId(), delivery.partnerId());
+		PartnerStep step = new PartnerStep(id, UUID.randomUUID(), this.clock.instant(), delivery.requestId(),
+				delivery.userId(), Partner.participant(delivery.partnerId()), true, status, message, Map.of(), false);
+		return step(step, false);
+	}
+
+	/**
+	 * The confirmation reported for a partner, if any.
+	 * @param requestId the request
+	 * @param partnerId the partner
+	 * @return the step
+	 */
+	public Mono<PartnerStep> confirmationOf(String requestId, String partnerId) {
+		return this.mongo.findById(PartnerStep.confirmationId(requestId, partnerId), PartnerStep.class,
+				PartnerStep.COLLECTION);
+	}
+
+	/**
+	 * Deliveries of a request, or of a partner.
+	 * @param requestId the request, or null
+	 * @param partnerId the partner, or null
+	 * @param limit how many at most
+	 * @return the deliveries
+	 */
+	public Flux<Delivery> deliveries(String requestId, String partnerId, int limit) {
+		Criteria criteria = new Criteria();
+		List<Criteria> conditions = new ArrayList<>();
+		if (requestId != null) {
+			conditions.add(Criteria.where("requestId").is(requestId));
+		}
+		if (partnerId != null) {
+			conditions.add(Criteria.where("partnerId").is(partnerId));
+		}
+		if (!conditions.isEmpty()) {
+			criteria = new Criteria().andOperator(conditions);
+		}
+		return this.mongo.find(Query.query(criteria).with(Sort.by("createdAt")).limit(limit), Delivery.class,
+				Delivery.COLLECTION);
+	}
+
+	/**
+	 * Every delivery not confirmed yet, oldest first.
+	 * @return the deliveries
+	 */
+	public Flux<Delivery> unconfirmed() {
+		return this.mongo.find(
+				Query.query(Criteria.where("state").ne(Delivery.State.CONFIRMED)).with(Sort.by("createdAt")),
+				Delivery.class, Delivery.COLLECTION);
+	}
+
+	public Mono<Delivery> delivery(String id) {
+		return this.mongo.findById(id, Delivery.class, Delivery.COLLECTION);
+	}
+
+}

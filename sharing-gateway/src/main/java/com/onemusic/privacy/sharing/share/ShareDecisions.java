@@ -1,0 +1,271 @@
+package com.onemusic.privacy.sharing.share;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+
+import com.onemusic.privacy.events.PartnerCategory;
+import com.onemusic.privacy.platform.web.ApiProblem;
+import com.onemusic.privacy.sharing.partner.Partner;
+import com.onemusic.privacy.sharing.partner.PartnerRegistry;
+import com.onemusic.privacy.sharing.partner.PartnerSpec.PurposeContract;
+import com.onemusic.privacy.sharing.share.ShareLogEntry.Basis;
+import com.onemusic.privacy.sharing.share.ShareLogEntry.LegalOrder;
+import com.onemusic.privacy.sharing.view.ConsentState;
+import com.onemusic.privacy.sharing.view.ConsentView;
+import com.onemusic.privacy.sharing.view.ErasureMark;
+import com.onemusic.privacy.sharing.view.PolicyChain;
+import com.onemusic.privacy.sharing.view.UserState;
+
+/**
+ * Decides whether a user's data may reach a partner, and what of it. Data may go only
+ * when the partner is active and its contract lists the purpose, the user is not under a
+ * deletion request, the user's current consent (not made stale by a material policy
+ * change) covers the partner's category and every scope the purpose requires, and, when
+ * sensitive personal information is asked for, the separate consent for it exists and the
+ * view is not behind the topics by more than the allowed lag. Only the fields of the
+ * contract go; the others are stripped and named. Every decision is written to the share
+ * log (the outbox of its DataShared event) before it is answered.
+ */
+public class ShareDecisions {
+
+	public static final String ALLOWED = "CONSENT_GIVEN";
+
+	private final ReactiveMongoTemplate mongo;
+
+	private final PartnerRegistry partners;
+
+	private final ConsentView view;
+
+	private final Supplier<Duration> viewLag;
+
+	private final Rules rules;
+
+	private final Consumer<ShareLogEntry> publishSoon;
+
+	private final Clock clock;
+
+	public ShareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
+			Supplier<Duration> viewLag, Rules rules, Consumer<ShareLogEntry> publishSoon, Clock clock) {
+		this.mongo = mongo;
+		this.partners = partners;
+		this.view = view;
+		this.viewLag = viewLag;
+		this.rules = rules;
+		this.publishSoon = publishSoon;
+		this.clock = clock;
+	}
+
+	/**
+	 * The rules that do not change between decisions.
+	 *
+	 * @param categoryScopes the sharing scope of each partner category
+	 * @param sensitiveScope the separate scope for sensitive personal information
+	 * @param sensitiveCategories the data categories that are sensitive
+	 * @param maxLag how far behind the view may be for a sensitive share
+	 */
+	public record Rules(Map<PartnerCategory, String> categoryScopes, String sensitiveScope,
+			Set<String> sensitiveCategories, Duration maxLag) {
+
+	}
+
+	/**
+	 * Creates the indexes of the share log.
+	 * @return completion
+	 */
+	public Mono<Void> createIndexes() {
+		return this.mongo.indexOps(ShareLogEntry.COLLECTION)
+			.createIndex(new Index().on("userId", Sort.Direction.ASC).on("occurredAt", Sort.Direction.ASC))
+			.then();
+	}
+
+	/**
+	 * Decides on a share request and logs the decision.
+	 * @param partnerId the partner
+	 * @param userId the user
+	 * @param purpose the purpose
+	 * @param payload the data the caller would send
+	 * @return the logged decision
+	 */
+	public Mono<Decision> decide(String partnerId, String userId, String purpose, Map<String, Object> payload) {
+		Partner partner = this.partners.find(partnerId)
+			.orElseThrow(() -> ApiProblem.notFound("unknown-partner", "No partner '" + partnerId + "'"));
+		PurposeContract contract = partner.purposes().get(purpose);
+		Map<String, Object> shared = new LinkedHashMap<>();
+		List<String> removed = new ArrayList<>();
+		Set<String> categories = new TreeSet<>();
+		payload.forEach((field, value) -> {
+			String category = (contract != null) ? contract.fields().get(field) : null;
+			if (category != null) {
+				shared.put(field, value);
+				categories.add(category);
+			}
+			else {
+				removed.add(field);
+			}
+		});
+		boolean sensitive = categories.stream().anyMatch(this.rules.sensitiveCategories()::contains);
+		return this.view.user(userId).flatMap((state) -> {
+			Outcome outcome = judge(partner, purpose, contract, state, sensitive, shared.isEmpty());
+			Instant now = this.clock.instant();
+			ShareLogEntry entry = new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), now, userId,
+					partner.id(), partner.category(), purpose, outcome.allowed(), outcome.reason(), outcome.detail(),
+					outcome.basis(), outcome.allowed() ? List.copyOf(shared.keySet()) : List.of(), List.copyOf(removed),
+					List.copyOf(categories), sensitive, null, false);
+			return log(entry).map((logged) -> new Decision(logged, outcome.allowed() ? shared : Map.of()));
+		});
+	}
+
+	/**
+	 * Logs a disclosure under a legal order: no consent is asked, every field goes, and
+	 * the justification is kept with the decision.
+	 * @param userId the user
+	 * @param order the legal order
+	 * @param payload the data disclosed
+	 * @return the logged decision
+	 */
+	public Mono<Decision> disclose(String userId, LegalOrder order, Map<String, Object> payload) {
+		ShareLogEntry entry = new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), this.clock.instant(),
+				userId, "legal:" + order.recipient(), PartnerCategory.OTHER, "legal-order", true, "LEGAL_ORDER",
+				"Disclosed under " + order.legalBasis() + ", reference " + order.reference() + ", authorized by "
+						+ order.authorizedBy(),
+				null, List.copyOf(payload.keySet()), List.of(), List.of(), false, order, false);
+		return log(entry).map((logged) -> new Decision(logged, payload));
+	}
+
+	private Mono<ShareLogEntry> log(ShareLogEntry entry) {
+		return this.mongo.insert(entry, ShareLogEntry.COLLECTION).doOnNext(this.publishSoon);
+	}
+
+	private Outcome judge(Partner partner, String purpose, PurposeContract contract, UserState state, boolean sensitive,
+			boolean nothingLeft) {
+		if (!partner.active()) {
+			return Outcome.denied("PARTNER_INACTIVE", "Partner '" + partner.id() + "' is not active", null);
+		}
+		if (contract == null) {
+			return Outcome.denied("PURPOSE_NOT_IN_CONTRACT",
+					"Partner '" + partner.id() + "' may not receive data for purpose '" + purpose + "'", null);
+		}
+		Optional<ErasureMark> erasure = state.erasureAt(this.clock.instant());
+		if (erasure.isPresent()) {
+			return Outcome.denied("ERASURE_IN_PROGRESS",
+					(erasure.get().accountClosure() ? "The user closed the account (request "
+							: "The user asked for deletion (request ") + erasure.get().requestId() + ")",
+					null);
+		}
+		if (sensitive) {
+			Duration lag = this.viewLag.get();
+			if (lag == null || lag.compareTo(this.rules.maxLag()) > 0) {
+				return Outcome.denied("CONSENT_VIEW_BEHIND",
+						"The consent view is behind the consent topics ("
+								+ ((lag != null) ? lag.toMillis() + " ms" : "not caught up since start")
+								+ "), so sensitive personal information is not shared",
+						null);
+			}
+		}
+		String categoryScope = this.rules.categoryScopes().get(partner.category());
+		if (categoryScope == null) {
+			return Outcome.denied("CONSENT_MISSING",
+					"No consent scope allows sharing with partners of category " + partner.category(), null);
+		}
+		List<String> required = new ArrayList<>();
+		required.add(categoryScope);
+		required.addAll(contract.requires());
+		if (sensitive) {
+			required.add(this.rules.sensitiveScope());
+		}
+		PolicyChain policies = this.view.policies();
+		Basis categoryBasis = null;
+		for (String scope : required) {
+			Optional<ConsentState> consent = state.consent(scope);
+			Basis basis = consent.map(ShareDecisions::basis).orElse(null);
+			String missing = scope.equals(this.rules.sensitiveScope()) ? "SENSITIVE_CONSENT_MISSING"
+					: "CONSENT_MISSING";
+			if (consent.isEmpty()) {
+				return Outcome.denied(missing, "The user has not consented to " + scope, null);
+			}
+			if (!consent.get().granted()) {
+				return Outcome.denied(missing,
+						"The user withdrew " + scope + " (sequence " + consent.get().sequence() + ")", basis);
+			}
+			Optional<String> staleBy = policies.staleBy(scope, consent.get().policyVersion());
+			if (staleBy.isPresent()) {
+				return Outcome.denied("CONSENT_STALE",
+						"The consent to " + scope + " was given under policy " + consent.get().policyVersion()
+								+ "; policy " + staleBy.get()
+								+ " changed it materially and the user has not consented again",
+						basis);
+			}
+			if (scope.equals(categoryScope)) {
+				categoryBasis = basis;
+			}
+		}
+		if (nothingLeft) {
+			return Outcome.denied("NOTHING_TO_SHARE",
+					"None of the fields is in the contract of purpose '" + purpose + "'", categoryBasis);
+		}
+		return new Outcome(true, ALLOWED, "Consent " + categoryScope + " covers the share", categoryBasis);
+	}
+
+	private static Basis basis(ConsentState consent) {
+		return new Basis(consent.scope(), consent.policyVersion(), consent.sequence(), consent.granted());
+	}
+
+	/**
+	 * A user's share log, newest first.
+	 * @param userId the user
+	 * @param limit how many at most
+	 * @return the entries
+	 */
+	public reactor.core.publisher.Flux<ShareLogEntry> logOf(String userId, int limit) {
+		return this.mongo.find(Query.query(Criteria.where("userId").is(userId))
+			.with(Sort.by(Sort.Direction.DESC, "occurredAt"))
+			.limit(limit), ShareLogEntry.class, ShareLogEntry.COLLECTION);
+	}
+
+	/**
+	 * One decision.
+	 * @param id the decision id
+	 * @return the entry, if any
+	 */
+	public Mono<ShareLogEntry> find(String id) {
+		return this.mongo.findById(id, ShareLogEntry.class, ShareLogEntry.COLLECTION);
+	}
+
+	private record Outcome(boolean allowed, String reason, String detail, Basis basis) {
+
+		static Outcome denied(String reason, String detail, Basis basis) {
+			return new Outcome(false, reason, detail, basis);
+		}
+
+	}
+
+	/**
+	 * A logged decision and the payload that may go.
+	 *
+	 * @param entry the share log entry
+	 * @param payload the minimized payload (empty when denied)
+	 */
+	public record Decision(ShareLogEntry entry, Map<String, Object> payload) {
+
+	}
+
+}

@@ -1,0 +1,338 @@
+package com.onemusic.privacy.sharing.view;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.support.TopicPartitionOffset;
+
+import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.events.PolicyVersionPublished;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.messaging.Listeners;
+import com.onemusic.privacy.platform.messaging.RejectedRecord;
+import com.onemusic.privacy.platform.mongo.DuplicateKeys;
+
+/**
+ * Feeds the {@link ConsentView} from ConsentChanged, PolicyVersionPublished and
+ * DeletionRequested. Every instance reads every partition of the three topics (each
+ * instance decides shares for any user, so each needs every withdrawal at once), from the
+ * position stored with the view, and stores the position it reached every second.
+ *
+ * <p>
+ * It also measures how far behind the topics the view is: every probe interval it reads
+ * the end offsets of all partitions; once the view has taken every record up to a probe's
+ * offsets, the view is known to be complete as of that probe's time. The lag is the time
+ * since the latest such probe; before the first catch-up it is unbounded.
+ */
+public class ConsentFeed implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsentFeed.class);
+
+	public static final String POSITIONS = "sharing_consent_view_positions";
+
+	static final List<String> TOPICS = List.of(Topics.CONSENT_CHANGED.name(), Topics.POLICY_PUBLISHED.name(),
+			Topics.DELETION_REQUESTED.name());
+
+	private final ConsentView view;
+
+	private final ConcurrentKafkaListenerContainerFactory<Object, Object> factory;
+
+	private final Map<String, Object> adminConfig;
+
+	private Admin admin;
+
+	private final ReactiveMongoTemplate mongo;
+
+	private final Duration probeInterval;
+
+	private final Duration saveInterval;
+
+	private final Clock clock;
+
+	private final Map<TopicPartition, Long> processed = new ConcurrentHashMap<>();
+
+	private final Map<TopicPartition, Long> saved = new ConcurrentHashMap<>();
+
+	private final Deque<Probe> probes = new ArrayDeque<>();
+
+	private volatile Instant completeAsOf;
+
+	private ConcurrentMessageListenerContainer<Object, Object> container;
+
+	private ScheduledExecutorService scheduler;
+
+	private volatile boolean running;
+
+	private CommonErrorHandler errorHandler;
+
+	public ConsentFeed(ConsentView view, ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
+			Map<String, Object> adminConfig, ReactiveMongoTemplate mongo, Duration probeInterval, Duration saveInterval,
+			Clock clock) {
+		this.view = view;
+		this.factory = factory;
+		this.adminConfig = Map.copyOf(adminConfig);
+		this.mongo = mongo;
+		this.probeInterval = probeInterval;
+		this.saveInterval = saveInterval;
+		this.clock = clock;
+	}
+
+	/**
+	 * Sets how a record that fails is handled (retried, then sent to the dead-letter
+	 * topic); it must call {@link #skipped} for a record it gives up on.
+	 * @param errorHandler the handler
+	 */
+	public void errorHandler(CommonErrorHandler errorHandler) {
+		this.errorHandler = errorHandler;
+	}
+
+	@Override
+	public void start() {
+		try {
+			this.admin = Admin.create(this.adminConfig);
+			this.view.loadPolicies().block(Listeners.TIMEOUT);
+			List<TopicPartition> partitions = partitions();
+			Map<TopicPartition, Long> stored = storedPositions();
+			Map<TopicPartition, Long> earliest = offsets(partitions, OffsetSpec.earliest());
+			List<TopicPartitionOffset> start = new ArrayList<>();
+			for (TopicPartition partition : partitions) {
+				long position = Math.max(stored.getOrDefault(partition, 0L), earliest.getOrDefault(partition, 0L));
+				this.processed.put(partition, position);
+				this.saved.put(partition, stored.getOrDefault(partition, -1L));
+				start.add(new TopicPartitionOffset(partition.topic(), partition.partition(), position));
+			}
+			this.container = this.factory.createContainer(start.toArray(TopicPartitionOffset[]::new));
+			this.container.setConcurrency(1);
+			this.container.getContainerProperties().setGroupId("sharing-gateway-consent-view");
+			this.container.getContainerProperties()
+				.setMessageListener((MessageListener<String, Object>) this::onRecord);
+			this.container.setBeanName("consentViewFeed");
+			if (this.errorHandler != null) {
+				this.container.setCommonErrorHandler(this.errorHandler);
+			}
+			this.container.start();
+			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+				Thread thread = new Thread(runnable, "consent-view-probe");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.scheduler.scheduleWithFixedDelay(this::probeSafely, 0, this.probeInterval.toMillis(),
+					TimeUnit.MILLISECONDS);
+			this.scheduler.scheduleWithFixedDelay(this::saveSafely, this.saveInterval.toMillis(),
+					this.saveInterval.toMillis(), TimeUnit.MILLISECONDS);
+			this.running = true;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not start the consent view feed", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.container != null) {
+			this.container.stop();
+		}
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+		if (this.admin != null) {
+			this.admin.close(Duration.ofSeconds(2));
+		}
+		saveSafely();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	private void onRecord(ConsumerRecord<String, Object> record) {
+		Object value = record.value();
+		if (value instanceof ConsentChanged changed) {
+			this.view.apply(changed).block(Listeners.TIMEOUT);
+		}
+		else if (value instanceof PolicyVersionPublished policy) {
+			this.view.apply(policy).block(Listeners.TIMEOUT);
+		}
+		else if (value instanceof DeletionRequested deletion) {
+			this.view.apply(deletion).block(Listeners.TIMEOUT);
+		}
+		else if (value != null) {
+			throw new RejectedRecord("Record at offset " + record.offset() + " of " + record.topic() + " is a "
+					+ value.getClass().getSimpleName() + ", not what the topic carries");
+		}
+		this.processed.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+	}
+
+	/**
+	 * Records that a record was skipped or sent to the dead-letter topic, so that the lag
+	 * does not wait for it.
+	 * @param record the record
+	 */
+	public void skipped(ConsumerRecord<?, ?> record) {
+		this.processed.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+	}
+
+	/**
+	 * How far behind the topics the view may be.
+	 * @return the time since the view was last known complete, or null before the first
+	 * time
+	 */
+	public Duration lag() {
+		Instant asOf = this.completeAsOf;
+		return (asOf != null) ? Duration.between(asOf, this.clock.instant()) : null;
+	}
+
+	/**
+	 * The position the view reached in each partition.
+	 * @return the offsets of the next records to take
+	 */
+	public Map<TopicPartition, Long> positions() {
+		return Map.copyOf(this.processed);
+	}
+
+	private void probeSafely() {
+		try {
+			probe();
+		}
+		catch (Exception ex) {
+			logger.debug("Could not read the end of the consent topics: {}", ex.toString());
+		}
+	}
+
+	void probe() throws Exception {
+		Instant at = this.clock.instant();
+		Map<TopicPartition, Long> ends = offsets(new ArrayList<>(this.processed.keySet()), OffsetSpec.latest());
+		synchronized (this.probes) {
+			this.probes.addLast(new Probe(at, ends));
+			// Keep the queue short: a probe newer than another makes the older one
+			// pointless once both are reached, and the newest carries the most.
+			while (this.probes.size() > 1000) {
+				this.probes.removeFirst();
+			}
+			Probe reached = null;
+			for (Probe probe : this.probes) {
+				if (reachedBy(probe)) {
+					reached = probe;
+				}
+			}
+			if (reached != null) {
+				this.completeAsOf = reached.at();
+				while (!this.probes.isEmpty() && !this.probes.peekFirst().at().isAfter(reached.at())) {
+					this.probes.removeFirst();
+				}
+			}
+		}
+	}
+
+	private boolean reachedBy(Probe probe) {
+		return probe.ends()
+			.entrySet()
+			.stream()
+			.allMatch((end) -> this.processed.getOrDefault(end.getKey(), 0L) >= end.getValue());
+	}
+
+	private record Probe(Instant at, Map<TopicPartition, Long> ends) {
+
+	}
+
+	private List<TopicPartition> partitions() throws Exception {
+		Map<String, TopicDescription> topics = this.admin.describeTopics(TOPICS)
+			.allTopicNames()
+			.get(Listeners.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		List<TopicPartition> partitions = new ArrayList<>();
+		topics.values()
+			.forEach((topic) -> topic.partitions()
+				.forEach((partition) -> partitions.add(new TopicPartition(topic.name(), partition.partition()))));
+		return partitions;
+	}
+
+	private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) throws Exception {
+		Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+		partitions.forEach((partition) -> request.put(partition, spec));
+		Map<TopicPartition, Long> offsets = new HashMap<>();
+		this.admin.listOffsets(request)
+			.all()
+			.get(Listeners.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+			.forEach((partition, info) -> offsets.put(partition, info.offset()));
+		return offsets;
+	}
+
+	private Map<TopicPartition, Long> storedPositions() {
+		Map<TopicPartition, Long> positions = new HashMap<>();
+		this.mongo.findAll(Document.class, POSITIONS).doOnNext((document) -> {
+			positions.put(new TopicPartition(document.getString("topic"), document.getInteger("partition")),
+					document.get("offset", Number.class).longValue());
+		}).blockLast(Listeners.TIMEOUT);
+		return positions;
+	}
+
+	private void saveSafely() {
+		try {
+			save().block(Listeners.TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not store the position of the consent view: {}", ex.toString());
+		}
+	}
+
+	/**
+	 * Stores the positions reached. A position only moves forward: another instance may
+	 * have stored a further one, and the view holds everything before either.
+	 */
+	Mono<Void> save() {
+		return Flux.fromIterable(this.processed.entrySet()).concatMap((entry) -> {
+			TopicPartition partition = entry.getKey();
+			long offset = entry.getValue();
+			if (this.saved.getOrDefault(partition, -1L) >= offset) {
+				return Mono.empty();
+			}
+			String id = partition.topic() + "/" + partition.partition();
+			return this.mongo
+				.updateFirst(Query.query(Criteria.where("_id").is(id).and("offset").lt(offset)),
+						new Update().set("offset", offset), POSITIONS)
+				.flatMap((result) -> (result.getMatchedCount() > 0) ? Mono.empty()
+						: this.mongo
+							.insert(new Document("_id", id).append("topic", partition.topic())
+								.append("partition", partition.partition())
+								.append("offset", offset), POSITIONS)
+							.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty())
+							.then())
+				.doOnSuccess((done) -> this.saved.put(partition, offset));
+		}).then();
+	}
+
+}

@@ -1,0 +1,206 @@
+package com.onemusic.privacy.sharing.view;
+
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.bson.Document;
+import reactor.core.publisher.Mono;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+
+import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentStatus;
+import com.onemusic.privacy.events.DeletionKind;
+import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.events.MaterialChange;
+import com.onemusic.privacy.events.PolicyVersionPublished;
+import com.onemusic.privacy.platform.mongo.DuplicateKeys;
+import com.onemusic.privacy.sharing.Deadlines;
+
+/**
+ * The gateway's view of every user's consents, of the policy versions and of the deletion
+ * requests that stop sharing, built from the topics by {@link ConsentFeed}. Persisted in
+ * MongoDB (one document per user), so that a restart goes on from where the view was
+ * instead of reading all history again, with an in-memory cache in front.
+ *
+ * <p>
+ * Every instance reads every partition and writes what it read; writes merge (per scope
+ * the change with the higher ledger sequence wins; deletion marks are a union) under an
+ * optimistic version check, so instances writing the same user converge, and the cache
+ * merges the same way, so a read from MongoDB racing with the feed never puts an older
+ * state in front of a newer one.
+ */
+public class ConsentView {
+
+	public static final String USERS = "sharing_consent_view";
+
+	public static final String POLICIES = "sharing_policy_view";
+
+	private static final int MAX_WRITE_ATTEMPTS = 20;
+
+	private final ReactiveMongoTemplate mongo;
+
+	private final Cache<String, UserState> cache;
+
+	private volatile PolicyChain policies = PolicyChain.empty();
+
+	public ConsentView(ReactiveMongoTemplate mongo, int cacheSize) {
+		this.mongo = mongo;
+		this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+	}
+
+	/**
+	 * Reads the policy versions the view holds.
+	 * @return completion
+	 */
+	public Mono<Void> loadPolicies() {
+		return this.mongo.findAll(Document.class, POLICIES)
+			.map((document) -> new PolicyChain.Version(document.getString("_id"), document.getString("previousVersion"),
+					Set.copyOf(document.getList("material", String.class, List.of()))))
+			.collectList()
+			.doOnNext((versions) -> this.policies = new PolicyChain(versions))
+			.then();
+	}
+
+	public PolicyChain policies() {
+		return this.policies;
+	}
+
+	/**
+	 * What the view knows of a user.
+	 * @param userId the user
+	 * @return the state (empty for a user the view never saw)
+	 */
+	public Mono<UserState> user(String userId) {
+		UserState cached = this.cache.getIfPresent(userId);
+		if (cached != null) {
+			return Mono.just(cached);
+		}
+		return this.mongo.findById(userId, Document.class, USERS)
+			.map(UserState::of)
+			.defaultIfEmpty(UserState.empty(userId))
+			.map((read) -> this.cache.asMap().merge(userId, read, UserState::merge));
+	}
+
+	/**
+	 * Takes a consent change into the view. Changes without a ledger sequence (published
+	 * by other backend services before consent-service recorded them) are not consents
+	 * yet: consent-service checks them and publishes them again with their sequence.
+	 * @param event the change
+	 * @return whether it was taken
+	 */
+	public Mono<Boolean> apply(ConsentChanged event) {
+		if (event.getSequence() == null) {
+			return Mono.just(false);
+		}
+		ConsentState change = new ConsentState(event.getScope(), event.getStatus() == ConsentStatus.GRANTED,
+				event.getPolicyVersion(), event.getSequence(), event.getOccurredAt());
+		return change(event.getUserId(), (state) -> state.with(change)).thenReturn(true);
+	}
+
+	/**
+	 * Takes a deletion request into the view.
+	 * @param event the request
+	 * @return completion
+	 */
+	public Mono<Void> apply(DeletionRequested event) {
+		ErasureMark mark = new ErasureMark(event.getRequestId(), event.getKind() == DeletionKind.ACCOUNT_CLOSURE,
+				(event.getKind() == DeletionKind.ACCOUNT_CLOSURE) ? null : Deadlines.endOf(event.getDueDate()));
+		return change(event.getUserId(), (state) -> state.with(mark));
+	}
+
+	/**
+	 * Takes a policy version into the view.
+	 * @param event the version
+	 * @return completion
+	 */
+	public Mono<Void> apply(PolicyVersionPublished event) {
+		Set<String> material = new java.util.TreeSet<>();
+		for (MaterialChange change : event.getMaterialChanges()) {
+			material.addAll(change.getScopes());
+		}
+		PolicyChain.Version version = new PolicyChain.Version(event.getVersion(), event.getPreviousVersion(), material);
+		Document document = new Document("_id", version.version()).append("previousVersion", version.previousVersion())
+			.append("material", List.copyOf(material))
+			.append("effectiveFrom", Date.from(event.getEffectiveFrom()))
+			.append("url", event.getUrl());
+		return this.mongo.insert(document, POLICIES)
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty())
+			.then(Mono.fromRunnable(() -> this.policies = this.policies.with(version)));
+	}
+
+	/**
+	 * Changes a user's stored state and then the cache: read, merge, write back under an
+	 * optimistic version check, again on a conflict with another instance.
+	 */
+	private Mono<Void> change(String userId, UnaryOperator<UserState> change) {
+		return attempt(userId, change, 1).doOnNext((state) -> this.cache.asMap().merge(userId, state, UserState::merge))
+			.then();
+	}
+
+	private Mono<UserState> attempt(String userId, UnaryOperator<UserState> change, int attempt) {
+		return this.mongo.findById(userId, Document.class, USERS)
+			.map(Versioned::of)
+			.defaultIfEmpty(new Versioned(UserState.empty(userId), 0))
+			.flatMap((stored) -> {
+				UserState next = change.apply(stored.state());
+				if (next == stored.state() && stored.version() > 0) {
+					return Mono.just(next);
+				}
+				Mono<Boolean> written = (stored.version() == 0)
+						? this.mongo.insert(next.toDocument(1), USERS)
+							.thenReturn(true)
+							.onErrorResume(DuplicateKeyException.class, (ex) -> Mono.just(false))
+						: this.mongo
+							.updateFirst(
+									Query.query(Criteria.where("_id").is(userId).and("version").is(stored.version())),
+									setAll(next.toDocument(stored.version() + 1)), USERS)
+							.map((result) -> result.getModifiedCount() == 1);
+				return written.flatMap((ok) -> {
+					if (ok) {
+						return Mono.just(next);
+					}
+					if (attempt >= MAX_WRITE_ATTEMPTS) {
+						return Mono.error(new IllegalStateException(
+								"The consent view of a user kept changing under " + attempt + " attempts"));
+					}
+					return attempt(userId, change, attempt + 1);
+				});
+			});
+	}
+
+	private static Update setAll(Document document) {
+		Update update = new Update();
+		document.forEach((field, value) -> {
+			if (!"_id".equals(field)) {
+				update.set(field, value);
+			}
+		});
+		return update;
+	}
+
+	/**
+	 * How many users the cache holds.
+	 * @return the estimate
+	 */
+	public long cachedUsers() {
+		return this.cache.estimatedSize();
+	}
+
+	private record Versioned(UserState state, long version) {
+
+		static Versioned of(Document document) {
+			return new Versioned(UserState.of(document), document.get("version", Number.class).longValue());
+		}
+
+	}
+
+}

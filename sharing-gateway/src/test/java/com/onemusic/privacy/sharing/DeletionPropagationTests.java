@@ -1,0 +1,409 @@
+package com.onemusic.privacy.sharing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.onemusic.privacy.events.DeletionKind;
+import com.onemusic.privacy.events.ErasureStepReported;
+import com.onemusic.privacy.events.ErasureStepStatus;
+import com.onemusic.privacy.events.ParticipantKind;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
+import com.onemusic.privacy.sharing.erasure.Delivery;
+import com.onemusic.privacy.sharing.erasure.WebhookDispatcher;
+import com.onemusic.privacy.sharing.webhook.StandardWebhooks;
+import com.onemusic.privacy.testsupport.ServiceChecks;
+import com.onemusic.privacy.testsupport.TestInfrastructure;
+import com.onemusic.privacy.testsupport.TopicProbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Deletion reaches every partner that received the user's data, over real HTTP, signed
+ * per Standard Webhooks; partners confirm with signed callbacks; each partner is a step
+ * of the request. Retries follow the persisted schedule, honour Retry-After, survive a
+ * restart and never overlap; forged, stale and replayed callbacks are refused.
+ */
+@GatewayTest
+class DeletionPropagationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	@Autowired
+	private WebTestClient web;
+
+	@Autowired
+	private WebhookDispatcher dispatcher;
+
+	@Value("${spring.mongodb.uri}")
+	private String mongoUri;
+
+	private final List<PartnerStub> stubs = new ArrayList<>();
+
+	@BeforeAll
+	static void trustEvents() {
+		PrivacyService.trustEventsPackage();
+	}
+
+	@BeforeEach
+	void dispatcherRuns() {
+		if (!this.dispatcher.isRunning()) {
+			this.dispatcher.start();
+		}
+	}
+
+	@AfterEach
+	void stopStubs() {
+		this.stubs.forEach(PartnerStub::close);
+	}
+
+	@Test
+	void deletionReachesEveryPartnerThatGotDataAndEachConfirmationIsAStep() throws Exception {
+		Partner logistics = partner("SERVICE_PROVIDER");
+		Partner metrics = partner("DATA_SERVICE_PROVIDER");
+		Partner unused = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers", "sharing.data-service-providers");
+		String logisticsReference = share(logistics, user);
+		share(metrics, user);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+
+		List<ErasureStepReported> announced = steps(user, 3);
+		assertThat(announced).filteredOn((step) -> step.getStatus() == ErasureStepStatus.PENDING)
+			.extracting(ErasureStepReported::getParticipant)
+			.containsExactlyInAnyOrder("partner:" + logistics.id(), "partner:" + metrics.id());
+		assertThat(announced).filteredOn((step) -> step.getParticipantKind() == ParticipantKind.SERVICE)
+			.singleElement()
+			.satisfies((own) -> {
+				assertThat(own.getParticipant()).isEqualTo(DeletionPropagation.PARTICIPANT);
+				assertThat(own.getStatus()).isEqualTo(ErasureStepStatus.DONE);
+				assertThat(own.getCounts()).containsEntry("partners", 2L);
+			});
+
+		PartnerStub.Received webhook = awaitWebhooks(logistics, 1).get(0);
+		assertThat(webhook.verdict()).isEqualTo(StandardWebhooks.Verdict.VALID);
+		assertThat(webhook.id()).isEqualTo(DeletionPropagation.webhookId(requestId, logistics.id()));
+		JsonNode body = JSON.readTree(webhook.body());
+		assertThat(body.at("/type").asString()).isEqualTo(DeletionPropagation.WEBHOOK_TYPE);
+		assertThat(body.at("/data/requestId").asString()).isEqualTo(requestId);
+		assertThat(body.at("/data/userReference").asString()).isEqualTo(logisticsReference);
+		assertThat(webhook.body()).doesNotContain(user);
+		assertThat(body.at("/data/dataCategories").values()).extracting(JsonNode::asString)
+			.containsExactly("address", "orders", "phone");
+		assertThat(body.at("/data/dueDate").asString()).isNotBlank();
+		assertThat(body.at("/data/callbackUrl").asString()).endsWith("/partners/" + logistics.id() + "/callbacks");
+		assertThat(awaitWebhooks(metrics, 1)).hasSize(1);
+		assertThat(unused.stub().received()).as("a partner that got nothing is not asked").isEmpty();
+
+		String confirmationId = "msg_" + UUID.randomUUID();
+		byte[] done = confirmation(requestId, "DONE", null);
+		callback(logistics, confirmationId, Instant.now(), done, logistics.callbackSecret()).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.duplicate")
+			.isEqualTo(false);
+		assertThat(steps(user, 4))
+			.filteredOn((step) -> step.getStatus() == ErasureStepStatus.DONE
+					&& step.getParticipant().equals("partner:" + logistics.id()))
+			.hasSize(1);
+
+		ServiceChecks.assertProblem(
+				callback(logistics, confirmationId, Instant.now(), done, logistics.callbackSecret()),
+				HttpStatus.CONFLICT, "webhook-id-replayed");
+		callback(logistics, "msg_" + UUID.randomUUID(), Instant.now(), done, logistics.callbackSecret()).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.duplicate")
+			.isEqualTo(true);
+		ServiceChecks.assertProblem(
+				callback(logistics, "msg_" + UUID.randomUUID(), Instant.now(),
+						confirmation(requestId, "REFUSED", "legal hold"), logistics.callbackSecret()),
+				HttpStatus.CONFLICT, "already-confirmed");
+
+		callback(metrics, "msg_" + UUID.randomUUID(), Instant.now(), confirmation(requestId, "NOTHING_HELD", null),
+				metrics.callbackSecret())
+			.expectStatus()
+			.isOk();
+		assertThat(steps(user, 5)).filteredOn((step) -> step.getStatus() == ErasureStepStatus.NOTHING_HELD)
+			.extracting(ErasureStepReported::getParticipant)
+			.containsExactly("partner:" + metrics.id());
+		this.web.get()
+			.uri("/deliveries?requestId={id}", requestId)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(2)
+			.jsonPath("$[0].state")
+			.isEqualTo("CONFIRMED")
+			.jsonPath("$[1].state")
+			.isEqualTo("CONFIRMED");
+	}
+
+	@Test
+	void forgedStaleAndUnknownCallbacksAreRefused() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		share(partner, user);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		awaitWebhooks(partner, 1);
+		byte[] done = confirmation(requestId, "DONE", null);
+
+		ServiceChecks.assertProblem(
+				callback(partner, "msg_" + UUID.randomUUID(), Instant.now(), done, GatewayFixtures.secret()),
+				HttpStatus.UNAUTHORIZED, "invalid-signature");
+		ServiceChecks.assertProblem(callback(partner, "msg_" + UUID.randomUUID(),
+				Instant.now().minus(Duration.ofMinutes(6)), done, partner.callbackSecret()), HttpStatus.UNAUTHORIZED,
+				"timestamp-out-of-tolerance");
+		ServiceChecks.assertProblem(this.web.post()
+			.uri("/partners/{id}/callbacks", partner.id())
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(done)
+			.exchange(), HttpStatus.UNAUTHORIZED, "missing-webhook-headers");
+		// Signed with the partner's secret, but the body was changed on the way.
+		String id = "msg_" + UUID.randomUUID();
+		long timestamp = Instant.now().getEpochSecond();
+		String signature = StandardWebhooks.sign(partner.callbackSecret(), id, timestamp, done);
+		ServiceChecks.assertProblem(this.web.post()
+			.uri("/partners/{id}/callbacks", partner.id())
+			.contentType(MediaType.APPLICATION_JSON)
+			.header(StandardWebhooks.ID, id)
+			.header(StandardWebhooks.TIMESTAMP, Long.toString(timestamp))
+			.header(StandardWebhooks.SIGNATURE, signature)
+			.bodyValue(confirmation(requestId, "NOTHING_HELD", null))
+			.exchange(), HttpStatus.UNAUTHORIZED, "invalid-signature");
+		ServiceChecks
+			.assertProblem(
+					callback(partner, "msg_" + UUID.randomUUID(), Instant.now(),
+							confirmation("dsr-unknown", "DONE", null), partner.callbackSecret()),
+					HttpStatus.NOT_FOUND, "unknown-deletion-request");
+		ServiceChecks.assertProblem(callback(partner, "msg_" + UUID.randomUUID(), Instant.now(),
+				"{\"type\":\"personal_data.deletion_confirmed\",\"data\":{\"requestId\":\"x\",\"status\":\"MAYBE\"}}"
+					.getBytes(StandardCharsets.UTF_8),
+				partner.callbackSecret()), HttpStatus.BAD_REQUEST, "invalid-callback");
+		this.web.get()
+			.uri("/deliveries/{id}", DeletionPropagation.webhookId(requestId, partner.id()))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.state")
+			.isEqualTo("DELIVERED")
+			.jsonPath("$.confirmation")
+			.doesNotExist();
+	}
+
+	@Test
+	void aPartnerThatIsDownGetsTheWebhookAfterRetriesHonouringRetryAfter() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		partner.stub().answerNext(503, "2");
+		partner.stub().answerNext(500, null);
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		share(partner, user);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+
+		List<PartnerStub.Received> received = awaitWebhooks(partner, 3);
+		assertThat(received).extracting(PartnerStub.Received::answered).containsExactly(503, 500, 200);
+		assertThat(received).extracting(PartnerStub.Received::id)
+			.as("one webhook id on every attempt")
+			.containsOnly(DeletionPropagation.webhookId(requestId, partner.id()));
+		assertThat(received).extracting(PartnerStub.Received::verdict).containsOnly(StandardWebhooks.Verdict.VALID);
+		assertThat(Duration.between(received.get(0).at(), received.get(1).at()))
+			.as("Retry-After: 2 holds back the schedule's 300 ms")
+			.isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+		Delivery delivery = awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+		assertThat(delivery.attempts()).extracting(Delivery.Attempt::status).containsExactly(503, 500, 200);
+		assertThat(delivery.attempts().get(0).retryAfter()).isEqualTo(2L);
+	}
+
+	@Test
+	void aPartnerThatHasGoneIsEscalatedAndListedAsOverdue() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		partner.stub().answerNext(410, null);
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		share(partner, user);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.ACCOUNT_CLOSURE));
+		assertThat(steps(user, 3)).filteredOn((step) -> step.getStatus() == ErasureStepStatus.FAILED)
+			.singleElement()
+			.satisfies((failed) -> {
+				assertThat(failed.getParticipant()).isEqualTo("partner:" + partner.id());
+				assertThat(failed.getMessage()).contains("410");
+			});
+		awaitDelivery(requestId, partner, Delivery.State.GONE);
+		this.web.get()
+			.uri("/deliveries/overdue")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$[?(@.requestId == '%s')].attempts[0].status".formatted(requestId))
+			.isEqualTo(410);
+		Thread.sleep(1000);
+		assertThat(partner.stub().received()).as("no attempt after 410").hasSize(1);
+	}
+
+	@Test
+	void deliveryGoesOnAfterARestartAndTwoInstancesNeverSendItAtTheSameTime() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		for (int i = 0; i < 6; i++) {
+			partner.stub().answerNext(500, null);
+		}
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		share(partner, user);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		awaitWebhooks(partner, 2);
+		// This instance stops sending, as a process that died would.
+		this.dispatcher.stop();
+		int before = partner.stub().received().size();
+		try (ConfigurableApplicationContext next = startAnotherInstance()) {
+			// Both instances send from now on.
+			this.dispatcher.start();
+			Delivery delivered = awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+			List<PartnerStub.Received> received = partner.stub().received();
+			assertThat(received.size()).isGreaterThan(before);
+			assertThat(received).extracting(PartnerStub.Received::id)
+				.containsOnly(DeletionPropagation.webhookId(requestId, partner.id()));
+			assertThat(delivered.attempts()).as("every attempt recorded once, none lost across the restart")
+				.hasSameSizeAs(received);
+			assertThat(partner.stub().maxInFlight()).as("never two attempts at once").isEqualTo(1);
+		}
+	}
+
+	private ConfigurableApplicationContext startAnotherInstance() {
+		return PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
+			.run("--server.port=0", "--spring.mongodb.uri=" + this.mongoUri,
+					"--spring.kafka.bootstrap-servers=" + TestInfrastructure.get().bootstrapServers(),
+					"--spring.kafka.properties.schema.registry.url=" + TestInfrastructure.get().registryUrl(),
+					"--sharing.webhooks.retry-schedule=0s,300ms,600ms", "--sharing.webhooks.poll-interval=100ms",
+					"--management.server.port=0");
+	}
+
+	private record Partner(String id, PartnerStub stub, String callbackSecret) {
+
+	}
+
+	private Partner partner(String category) throws Exception {
+		String webhookSecret = GatewayFixtures.secret();
+		String callbackSecret = GatewayFixtures.secret();
+		PartnerStub stub = new PartnerStub(webhookSecret);
+		this.stubs.add(stub);
+		String id = "p-" + UUID.randomUUID().toString().substring(0, 8);
+		this.web.put()
+			.uri("/partners/{id}", id)
+			.bodyValue(GatewayFixtures.partner(category, stub.url(), webhookSecret, List.of(callbackSecret),
+					"purpose.unused"))
+			.exchange()
+			.expectStatus()
+			.isCreated();
+		return new Partner(id, stub, callbackSecret);
+	}
+
+	/** Shares once the view has the user's consent, and answers the user reference. */
+	private String share(Partner partner, String user) {
+		String[] reference = new String[1];
+		await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+			Map<?, ?> body = this.web.post()
+				.uri("/shares")
+				.bodyValue(Map.of("partnerId", partner.id(), "userId", user, "purpose", "delivery", "payload",
+						Map.of("orderId", "O-7", "contactPhone", "13800138000", "address", "北京")))
+				.exchange()
+				.expectBody(Map.class)
+				.returnResult()
+				.getResponseBody();
+			reference[0] = (body != null) ? (String) body.get("userReference") : null;
+			return reference[0] != null;
+		});
+		return reference[0];
+	}
+
+	private List<PartnerStub.Received> awaitWebhooks(Partner partner, int count) {
+		await().atMost(WAIT).until(() -> partner.stub().received().size() >= count);
+		return partner.stub().received();
+	}
+
+	private Delivery awaitDelivery(String requestId, Partner partner, Delivery.State state) {
+		Delivery[] found = new Delivery[1];
+		await().atMost(WAIT).until(() -> {
+			found[0] = this.web.get()
+				.uri("/deliveries/{id}", DeletionPropagation.webhookId(requestId, partner.id()))
+				.exchange()
+				.expectBody(Delivery.class)
+				.returnResult()
+				.getResponseBody();
+			return found[0] != null && found[0].state() == state;
+		});
+		return found[0];
+	}
+
+	private static List<ErasureStepReported> steps(String user, int count) {
+		return TopicProbe
+			.read(Topics.ERASURE_PROGRESS.name(), (ConsumerRecord<String, Object> record) -> user.equals(record.key()),
+					count, WAIT)
+			.stream()
+			.map((record) -> (ErasureStepReported) record.value())
+			.toList();
+	}
+
+	private static byte[] confirmation(String requestId, String status, String reason) {
+		Map<String, Object> data = new java.util.LinkedHashMap<>();
+		data.put("requestId", requestId);
+		data.put("status", status);
+		if (reason != null) {
+			data.put("reason", reason);
+		}
+		return JSON.writeValueAsBytes(Map.of("type", "personal_data.deletion_confirmed", "timestamp",
+				Instant.now().toString(), "data", data));
+	}
+
+	private WebTestClient.ResponseSpec callback(Partner partner, String id, Instant at, byte[] body, String secret) {
+		long timestamp = at.getEpochSecond();
+		return this.web.post()
+			.uri("/partners/{id}/callbacks", partner.id())
+			.contentType(MediaType.APPLICATION_JSON)
+			.header(StandardWebhooks.ID, id)
+			.header(StandardWebhooks.TIMESTAMP, Long.toString(timestamp))
+			.header(StandardWebhooks.SIGNATURE, StandardWebhooks.sign(secret, id, timestamp, body))
+			.bodyValue(body)
+			.exchange();
+	}
+
+}
