@@ -192,8 +192,9 @@ public final class ConsentThroughputBenchmark {
 		if (missing > 0) {
 			System.out.printf("  (%d accepted changes not seen on the topic within 30 s)%n", missing);
 		}
-		return new Result(latencies.length, latencies.length / elapsed, percentile(latencies, 50),
-				percentile(latencies, 99), percentile(latencies, 100), percentile(http, 50), percentile(http, 99));
+		return new Result(latencies.length, latencies.length / elapsed, InProcess.percentile(latencies, 50),
+				InProcess.percentile(latencies, 99), InProcess.percentile(latencies, 100),
+				InProcess.percentile(http, 50), InProcess.percentile(http, 99));
 	}
 
 	private void consume(String bootstrapServers, String registryUrl, AtomicBoolean running) {
@@ -214,14 +215,6 @@ public final class ConsentThroughputBenchmark {
 				}
 			}
 		}
-	}
-
-	private static double percentile(long[] sorted, int percentile) {
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
 	}
 
 	private record Result(long changes, double perSecond, double p50, double p99, double max, double httpP50,

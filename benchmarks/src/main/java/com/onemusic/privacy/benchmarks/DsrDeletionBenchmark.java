@@ -145,8 +145,8 @@ public final class DsrDeletionBenchmark {
 			.toArray();
 		long missing = this.verifiedAt.size() - latencies.length;
 		System.out.printf("%6s %10d %16.0f %14.0f ms %11.0f ms %11.0f ms %10d%s%n", warmUp ? round + "*" : round,
-				deletions, this.verifiedAt.size() / submitSeconds, percentile(latencies, 50), percentile(latencies, 99),
-				percentile(latencies, 100), missing,
+				deletions, this.verifiedAt.size() / submitSeconds, InProcess.percentile(latencies, 50),
+				InProcess.percentile(latencies, 99), InProcess.percentile(latencies, 100), missing,
 				(failures.get() > 0) ? "  (" + failures.get() + " flows failed)" : "");
 		if (warmUp) {
 			System.out.println("       (* warm-up round)");
@@ -215,14 +215,6 @@ public final class DsrDeletionBenchmark {
 		return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
 				ConsumerConfig.GROUP_ID_CONFIG, "dsr-benchmark-" + role + "-" + UUID.randomUUID(),
 				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-	}
-
-	private static double percentile(long[] sorted, int percentile) {
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
 	}
 
 }

@@ -51,4 +51,18 @@ final class InProcess {
 		return "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
 	}
 
+	/**
+	 * A percentile of sorted nanosecond latencies.
+	 * @param sorted the latencies in nanoseconds, sorted
+	 * @param percentile the percentile, 1 to 100
+	 * @return it in milliseconds, NaN when there are none
+	 */
+	static double percentile(long[] sorted, int percentile) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+	}
+
 }

@@ -96,9 +96,9 @@ class SharingConfiguration {
 	}
 
 	@Bean
-	MongoOutboxSource<ShareLogEntry> shareOutbox(ReactiveMongoTemplate mongo) {
+	MongoOutboxSource<ShareLogEntry> shareOutbox(ReactiveMongoTemplate mongo, DeletionPropagation propagation) {
 		return new MongoOutboxSource<>("share decisions", mongo, ShareLogEntry.class, ShareLogEntry.COLLECTION,
-				ShareLogEntry::id, SharingEvents::of);
+				ShareLogEntry::id, SharingEvents::of, propagation::lateShares);
 	}
 
 	@Bean
@@ -139,12 +139,12 @@ class SharingConfiguration {
 
 	/** Indexes and the configured partners exist before the service takes requests. */
 	@Bean
-	SmartInitializingSingleton sharingStoreInitializer(PartnerRegistry partners, ShareDecisions decisions,
-			DeletionPropagation propagation, MongoOutboxSource<ShareLogEntry> shareOutbox,
+	SmartInitializingSingleton sharingStoreInitializer(PartnerRegistry partners, ConsentView view,
+			ShareDecisions decisions, DeletionPropagation propagation, MongoOutboxSource<ShareLogEntry> shareOutbox,
 			MongoOutboxSource<PartnerStep> stepOutbox, SharingProperties properties) {
 		return () -> Mono
-			.when(decisions.createIndexes(), propagation.createIndexes(), shareOutbox.createIndex(),
-					stepOutbox.createIndex())
+			.when(view.createIndexes(), decisions.createIndexes(), propagation.createIndexes(),
+					shareOutbox.createIndex(), stepOutbox.createIndex())
 			.then(partners.initialize(properties.partners()))
 			.block(Duration.ofSeconds(60));
 	}

@@ -19,6 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -27,11 +28,14 @@ import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.ErasureStepReported;
 import com.onemusic.privacy.events.ErasureStepStatus;
 import com.onemusic.privacy.events.ParticipantKind;
+import com.onemusic.privacy.events.PartnerCategory;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
 import com.onemusic.privacy.sharing.erasure.Delivery;
 import com.onemusic.privacy.sharing.erasure.WebhookDispatcher;
+import com.onemusic.privacy.sharing.share.ShareDecisions;
+import com.onemusic.privacy.sharing.share.ShareLogEntry;
 import com.onemusic.privacy.sharing.webhook.StandardWebhooks;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -58,6 +62,9 @@ class DeletionPropagationTests {
 
 	@Autowired
 	private WebhookDispatcher dispatcher;
+
+	@Autowired
+	private ReactiveMongoTemplate mongo;
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
@@ -221,6 +228,34 @@ class DeletionPropagationTests {
 			.isEqualTo("DELIVERED")
 			.jsonPath("$.confirmation")
 			.doesNotExist();
+
+		// While a secret is rotated, a callback signed with either is taken.
+		callback(partner, "msg_" + UUID.randomUUID(), Instant.now(), done, partner.nextCallbackSecret()).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("DONE");
+	}
+
+	@Test
+	void aShareAllowedWhileTheRequestWasHandledIsCarriedToo() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		assertThat(steps(user, 1)).extracting(ErasureStepReported::getStatus)
+			.containsExactly(ErasureStepStatus.NOTHING_HELD);
+		// An instance whose consent view had not seen the request yet allowed a share.
+		this.mongo
+			.insert(new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), Instant.now(), user,
+					partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED, "late",
+					null, List.of("orderId"), List.of(), List.of("orders"), false, null, false),
+					ShareLogEntry.COLLECTION)
+			.block(WAIT);
+		PartnerStub.Received webhook = awaitWebhooks(partner, 1).get(0);
+		assertThat(webhook.id()).isEqualTo(DeletionPropagation.webhookId(requestId, partner.id()));
+		assertThat(steps(user, 2)).extracting(ErasureStepReported::getParticipant).contains("partner:" + partner.id());
 	}
 
 	@Test
@@ -276,6 +311,14 @@ class DeletionPropagationTests {
 			.isEqualTo(410);
 		Thread.sleep(1000);
 		assertThat(partner.stub().received()).as("no attempt after 410").hasSize(1);
+
+		// The request asks that partner again (a reminder): the same webhook goes out
+		// again.
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.ACCOUNT_CLOSURE, "partner:" + partner.id()));
+		assertThat(awaitWebhooks(partner, 2).get(1).id())
+			.isEqualTo(DeletionPropagation.webhookId(requestId, partner.id()));
+		awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
 	}
 
 	@Test
@@ -317,24 +360,25 @@ class DeletionPropagationTests {
 					"--management.server.port=0");
 	}
 
-	private record Partner(String id, PartnerStub stub, String callbackSecret) {
+	private record Partner(String id, PartnerStub stub, String callbackSecret, String nextCallbackSecret) {
 
 	}
 
 	private Partner partner(String category) throws Exception {
 		String webhookSecret = GatewayFixtures.secret();
 		String callbackSecret = GatewayFixtures.secret();
+		String nextCallbackSecret = GatewayFixtures.secret();
 		PartnerStub stub = new PartnerStub(webhookSecret);
 		this.stubs.add(stub);
 		String id = "p-" + UUID.randomUUID().toString().substring(0, 8);
 		this.web.put()
 			.uri("/partners/{id}", id)
-			.bodyValue(GatewayFixtures.partner(category, stub.url(), webhookSecret, List.of(callbackSecret),
-					"purpose.unused"))
+			.bodyValue(GatewayFixtures.partner(category, stub.url(), webhookSecret,
+					List.of(callbackSecret, nextCallbackSecret), "purpose.unused"))
 			.exchange()
 			.expectStatus()
 			.isCreated();
-		return new Partner(id, stub, callbackSecret);
+		return new Partner(id, stub, callbackSecret, nextCallbackSecret);
 	}
 
 	/** Shares once the view has the user's consent, and answers the user reference. */

@@ -1,12 +1,36 @@
 package com.onemusic.privacy.sharing;
 
+import org.junit.jupiter.api.Test;
+
 import com.onemusic.privacy.testsupport.ServiceContractTests;
 
 /**
  * sharing-gateway keeps the contract every service keeps (see
- * {@link ServiceContractTests}).
+ * {@link ServiceContractTests}), and documents its API with OpenAPI.
  */
 @GatewayTest
 class SharingGatewayApplicationTests extends ServiceContractTests {
+
+	@Test
+	void publishesItsOpenApiDescription() {
+		this.web.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.paths['/shares'].post")
+			.exists()
+			.jsonPath("$.paths['/disclosures'].post")
+			.exists()
+			.jsonPath("$.paths['/partners/{id}'].put")
+			.exists()
+			.jsonPath("$.paths['/partners/{id}/callbacks'].post")
+			.exists()
+			.jsonPath("$.paths['/deliveries/overdue'].get")
+			.exists()
+			.jsonPath("$.paths['/users/{userId}/shares'].get")
+			.exists();
+	}
 
 }

@@ -1,20 +1,24 @@
 package com.onemusic.privacy.platform.outbox;
 
-import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.function.Function;
 
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
-import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 
 /**
  * An {@link OutboxSource} over a MongoDB collection whose documents carry a boolean
@@ -28,6 +32,12 @@ public class MongoOutboxSource<T> implements OutboxSource {
 
 	/** The field that says whether a document was published. */
 	public static final String PUBLISHED = "published";
+
+	/**
+	 * The field that says when the relay published a document (not {@code publishedAt},
+	 * which a document may hold for a business meaning of its own).
+	 */
+	public static final String RELAYED_AT = "relayedAt";
 
 	private final String name;
 
@@ -107,14 +117,28 @@ public class MongoOutboxSource<T> implements OutboxSource {
 		if (entries.isEmpty()) {
 			return Mono.empty();
 		}
-		Instant now = Instant.now();
+		Date now = new Date();
 		List<T> documents = entries.stream().map((entry) -> this.type.cast(entry.document())).toList();
 		// One round trip for the whole batch; each update by primary key, which every
-		// MongoDB (the in-memory server too) answers from its _id index.
-		ReactiveBulkOperations marks = this.mongo.bulkOps(BulkMode.UNORDERED, this.type, this.collection);
-		entries.forEach((entry) -> marks.updateOne(Query.query(Criteria.where("_id").is(entry.id())),
-				new Update().set(PUBLISHED, true).set("publishedAt", now)));
-		return this.whenPublished.apply(documents).then(Mono.defer(marks::execute)).then();
+		// MongoDB (the in-memory server too) answers from its _id index. Built with the
+		// driver's own types: this runs for every event, and the mapping layer's query
+		// and update mapping cost more than the write.
+		Bson mark = Updates.combine(Updates.set(PUBLISHED, true), Updates.set(RELAYED_AT, now));
+		List<UpdateOneModel<Document>> marks = entries.stream()
+			.map((entry) -> new UpdateOneModel<Document>(Filters.eq("_id", storedId(entry.id())), mark))
+			.toList();
+		return this.whenPublished.apply(documents)
+			.then(this.mongo.getCollection(this.collection)
+				.flatMap((target) -> Mono.from(target.bulkWrite(marks, new BulkWriteOptions().ordered(false)))))
+			.then();
+	}
+
+	/**
+	 * An id as the mapping layer stores it: a String that is a valid ObjectId is stored
+	 * as an ObjectId.
+	 */
+	static Object storedId(Object id) {
+		return (id instanceof String text && ObjectId.isValid(text)) ? new ObjectId(text) : id;
 	}
 
 }

@@ -3,6 +3,7 @@ package com.onemusic.privacy.sharing.erasure;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -29,6 +31,7 @@ import org.springframework.data.mongodb.core.query.Update;
 import com.onemusic.privacy.events.DeletionRequested;
 import com.onemusic.privacy.events.ErasureStepStatus;
 import com.onemusic.privacy.platform.mongo.DuplicateKeys;
+import com.onemusic.privacy.sharing.Deadlines;
 import com.onemusic.privacy.sharing.partner.Partner;
 import com.onemusic.privacy.sharing.partner.UserReferences;
 import com.onemusic.privacy.sharing.share.ShareLogEntry;
@@ -48,6 +51,9 @@ public class DeletionPropagation {
 
 	/** The gateway's name as an erasure participant. */
 	public static final String PARTICIPANT = "sharing-gateway";
+
+	/** The deletion requests the gateway took, by request id. */
+	public static final String REQUESTS = "partner_erasure_requests";
 
 	/** The type of the deletion webhook's body. */
 	public static final String WEBHOOK_TYPE = "personal_data.deletion_requested";
@@ -86,7 +92,8 @@ public class DeletionPropagation {
 		return Mono.when(
 				this.mongo.indexOps(Delivery.COLLECTION)
 					.createIndex(new Index().on("state", Sort.Direction.ASC).on("nextAttemptAt", Sort.Direction.ASC)),
-				this.mongo.indexOps(Delivery.COLLECTION).createIndex(new Index().on("requestId", Sort.Direction.ASC)));
+				this.mongo.indexOps(Delivery.COLLECTION).createIndex(new Index().on("requestId", Sort.Direction.ASC)),
+				this.mongo.indexOps(REQUESTS).createIndex(new Index().on("userId", Sort.Direction.ASC)));
 	}
 
 	/**
@@ -113,11 +120,17 @@ public class DeletionPropagation {
 		if (!all && !askedOwn && only.stream().noneMatch((name) -> name.startsWith("partner:"))) {
 			return Mono.empty();
 		}
-		return recipients(event.getUserId()).flatMap((recipients) -> Flux.fromIterable(recipients.entrySet())
-			.filter((recipient) -> all || only.contains(Partner.participant(recipient.getKey())))
-			.concatMap((recipient) -> deliver(event, recipient.getKey(), recipient.getValue(), !all))
-			.then(askedOwn ? ownStep(event, recipients.size()) : Mono.empty())
-			.doOnSuccess((done) -> this.wakeDispatcher.run()));
+		Request request = new Request(event.getRequestId(), event.getUserId(), event.getKind().name(),
+				event.getDueDate(), this.clock.instant());
+		Mono<Void> recorded = this.mongo.insert(request, REQUESTS)
+			.then()
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty());
+		return recorded.then(recipients(event.getUserId()))
+			.flatMap((recipients) -> Flux.fromIterable(recipients.entrySet())
+				.filter((recipient) -> all || only.contains(Partner.participant(recipient.getKey())))
+				.concatMap((recipient) -> deliver(request, recipient.getKey(), recipient.getValue(), !all))
+				.then(askedOwn ? ownStep(event, recipients.size()) : Mono.empty())
+				.doOnSuccess((done) -> this.wakeDispatcher.run()));
 	}
 
 	/** Every partner that received data of the user, with the data categories it got. */
@@ -130,34 +143,79 @@ public class DeletionPropagation {
 				.addAll(entry.dataCategories()));
 	}
 
-	private Mono<Void> deliver(DeletionRequested event, String partnerId, Set<String> categories, boolean askedAgain) {
-		String id = webhookId(event.getRequestId(), partnerId);
+	/**
+	 * A deletion request the gateway carried to partners.
+	 *
+	 * @param id the request id
+	 * @param userId the user
+	 * @param kind DELETION or ACCOUNT_CLOSURE
+	 * @param dueDate the due date
+	 * @param receivedAt when the gateway took it
+	 */
+	record Request(@Id String id, String userId, String kind, LocalDate dueDate, Instant receivedAt) {
+
+		boolean closure() {
+			return "ACCOUNT_CLOSURE".equals(this.kind);
+		}
+
+	}
+
+	/**
+	 * Carries a request to the partners of shares allowed while it was being handled: an
+	 * instance whose consent view had not yet seen the request may have allowed a share
+	 * after the share log was read. Runs for every batch of published decisions; a
+	 * partner that already has its delivery is left as it is.
+	 * @param published share decisions just published
+	 * @return completion
+	 */
+	public Mono<Void> lateShares(List<ShareLogEntry> published) {
+		List<ShareLogEntry> allowed = published.stream()
+			.filter((entry) -> entry.allowed() && entry.legal() == null)
+			.toList();
+		if (allowed.isEmpty()) {
+			return Mono.empty();
+		}
+		Set<String> users = new TreeSet<>();
+		allowed.forEach((entry) -> users.add(entry.userId()));
+		return this.mongo.find(Query.query(Criteria.where("userId").in(users)), Request.class, REQUESTS)
+			.concatMap((request) -> Flux.fromIterable(allowed)
+				.filter((entry) -> entry.userId().equals(request.userId())
+						&& (request.closure() || entry.occurredAt().isBefore(Deadlines.endOf(request.dueDate()))))
+				.concatMap((entry) -> deliver(request, entry.partnerId(), new TreeSet<>(entry.dataCategories()), false)
+					.doOnSuccess((done) -> logger.info(
+							"Share {} to {} was allowed while request {} was handled;"
+									+ " the partner is asked to delete too",
+							entry.id(), entry.partnerId(), request.id()))))
+			.then(Mono.fromRunnable(this.wakeDispatcher));
+	}
+
+	private Mono<Void> deliver(Request request, String partnerId, Set<String> categories, boolean askedAgain) {
+		String id = webhookId(request.id(), partnerId);
 		Instant now = this.clock.instant();
-		String reference = this.references.of(partnerId, event.getUserId());
+		String reference = this.references.of(partnerId, request.userId());
 		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("requestId", event.getRequestId());
+		data.put("requestId", request.id());
 		data.put("userReference", reference);
-		data.put("kind", event.getKind().name());
+		data.put("kind", request.kind());
 		data.put("dataCategories", List.copyOf(categories));
-		data.put("dueDate", event.getDueDate().toString());
+		data.put("dueDate", request.dueDate().toString());
 		data.put("callbackUrl", this.callbackBaseUrl + "/partners/" + partnerId + "/callbacks");
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", WEBHOOK_TYPE);
 		body.put("timestamp", now.toString());
 		body.put("data", data);
-		Delivery delivery = new Delivery(id, event.getRequestId(), event.getUserId(), partnerId, reference,
-				List.copyOf(categories), event.getDueDate(), this.json.writeValueAsString(body),
+		Delivery delivery = new Delivery(id, request.id(), request.userId(), partnerId, reference,
+				List.copyOf(categories), request.dueDate(), this.json.writeValueAsString(body),
 				Delivery.State.SCHEDULED, now, now, null, List.of(), null, null);
 		Mono<Void> created = this.mongo.insert(delivery, Delivery.COLLECTION)
 			.then()
 			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> askedAgain ? retryNow(id) : Mono.empty());
-		PartnerStep pending = new PartnerStep(PartnerStep.pendingId(event.getRequestId(), partnerId), UUID.randomUUID(),
-				now, event.getRequestId(), event.getUserId(), Partner.participant(partnerId), true,
-				ErasureStepStatus.PENDING,
+		PartnerStep pending = new PartnerStep(PartnerStep.pendingId(request.id(), partnerId), UUID.randomUUID(), now,
+				request.id(), request.userId(), Partner.participant(partnerId), true, ErasureStepStatus.PENDING,
 				"Deletion webhook scheduled; categories received: " + String.join(", ", categories), Map.of(), false);
 		return created.then(step(pending, askedAgain))
-			.then(askedAgain ? republish(PartnerStep.escalationId(event.getRequestId(), partnerId))
-				.then(republish(PartnerStep.confirmationId(event.getRequestId(), partnerId))) : Mono.empty());
+			.then(askedAgain ? republish(PartnerStep.escalationId(request.id(), partnerId))
+				.then(republish(PartnerStep.confirmationId(request.id(), partnerId))) : Mono.empty());
 	}
 
 	/** A delivery asked for again (reminder): an unconfirmed one is attempted at once. */

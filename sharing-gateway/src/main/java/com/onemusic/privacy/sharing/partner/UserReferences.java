@@ -19,6 +19,11 @@ public class UserReferences {
 	private final SecretKeySpec key;
 
 	/**
+	 * A Mac per thread: creating one looks up the provider, and one is not thread-safe.
+	 */
+	private final ThreadLocal<Mac> macs;
+
+	/**
 	 * Creates the references.
 	 * @param base64Key base64 of at least 32 random bytes
 	 */
@@ -34,6 +39,16 @@ public class UserReferences {
 			throw new IllegalStateException("sharing.user-reference-key must be at least 32 bytes");
 		}
 		this.key = new SecretKeySpec(bytes, "HmacSHA256");
+		this.macs = ThreadLocal.withInitial(() -> {
+			try {
+				Mac mac = Mac.getInstance("HmacSHA256");
+				mac.init(this.key);
+				return mac;
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException("HmacSHA256 is not available", ex);
+			}
+		});
 	}
 
 	/**
@@ -43,15 +58,8 @@ public class UserReferences {
 	 * @return {@code ur_} and 24 URL-safe base64 characters
 	 */
 	public String of(String partnerId, String userId) {
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(this.key);
-			byte[] hash = mac.doFinal((partnerId + "\n" + userId).getBytes(StandardCharsets.UTF_8));
-			return "ur_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 18));
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("HmacSHA256 is not available", ex);
-		}
+		byte[] hash = this.macs.get().doFinal((partnerId + "\n" + userId).getBytes(StandardCharsets.UTF_8));
+		return "ur_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 18));
 	}
 
 }

@@ -23,6 +23,7 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
 import com.onemusic.privacy.events.PartnerCategory;
+import com.onemusic.privacy.platform.mongo.GroupInsert;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.partner.Partner;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
@@ -63,6 +64,8 @@ public class ShareDecisions {
 
 	private final Clock clock;
 
+	private final GroupInsert log;
+
 	public ShareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
 			Supplier<Duration> viewLag, Rules rules, Consumer<ShareLogEntry> publishSoon, Clock clock) {
 		this.mongo = mongo;
@@ -72,6 +75,7 @@ public class ShareDecisions {
 		this.rules = rules;
 		this.publishSoon = publishSoon;
 		this.clock = clock;
+		this.log = new GroupInsert(mongo, ShareLogEntry.COLLECTION, 500);
 	}
 
 	/**
@@ -151,8 +155,13 @@ public class ShareDecisions {
 		return log(entry).map((logged) -> new Decision(logged, payload));
 	}
 
+	/**
+	 * Writes a decision: the one write of every decision, so decisions made at the same
+	 * time are written together ({@link GroupInsert}), and the document is built here
+	 * rather than by the mapping layer (it reads back as {@link ShareLogEntry}).
+	 */
 	private Mono<ShareLogEntry> log(ShareLogEntry entry) {
-		return this.mongo.insert(entry, ShareLogEntry.COLLECTION).doOnNext(this.publishSoon);
+		return this.log.insert(entry.toDocument()).thenReturn(entry).doOnNext(this.publishSoon);
 	}
 
 	private Outcome judge(Partner partner, String purpose, PurposeContract contract, UserState state, boolean sensitive,

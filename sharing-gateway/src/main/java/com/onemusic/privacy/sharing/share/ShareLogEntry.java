@@ -41,6 +41,42 @@ public record ShareLogEntry(@Id String id, UUID eventId, Instant occurredAt, Str
 	public static final String COLLECTION = "share_log";
 
 	/**
+	 * The stored form, as the mapping layer would write it.
+	 * @return the document
+	 */
+	org.bson.Document toDocument() {
+		org.bson.Document document = new org.bson.Document("_id", this.id).append("eventId", this.eventId)
+			.append("occurredAt", java.util.Date.from(this.occurredAt))
+			.append("userId", this.userId)
+			.append("partnerId", this.partnerId)
+			.append("partnerCategory", this.partnerCategory.name())
+			.append("purpose", this.purpose)
+			.append("allowed", this.allowed)
+			.append("reason", this.reason)
+			.append("detail", this.detail);
+		if (this.basis != null) {
+			document.append("basis",
+					new org.bson.Document("scope", this.basis.scope())
+						.append("policyVersion", this.basis.policyVersion())
+						.append("sequence", this.basis.sequence())
+						.append("granted", this.basis.granted()));
+		}
+		document.append("sharedFields", this.sharedFields)
+			.append("removedFields", this.removedFields)
+			.append("dataCategories", this.dataCategories)
+			.append("sensitive", this.sensitive);
+		if (this.legal != null) {
+			document.append("legal",
+					new org.bson.Document("legalBasis", this.legal.legalBasis().name())
+						.append("reference", this.legal.reference())
+						.append("authorizedBy", this.legal.authorizedBy())
+						.append("justification", this.legal.justification())
+						.append("recipient", this.legal.recipient()));
+		}
+		return document.append("published", this.published);
+	}
+
+	/**
 	 * A consent a decision relied on.
 	 *
 	 * @param scope the scope

@@ -7,12 +7,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -26,6 +28,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -33,8 +36,11 @@ import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.MessageListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.listener.BatchMessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
 
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.DeletionRequested;
@@ -62,6 +68,9 @@ public class ConsentFeed implements SmartLifecycle {
 
 	public static final String POSITIONS = "sharing_consent_view_positions";
 
+	/** Users written at once while a batch is taken. */
+	static final int USERS_IN_PARALLEL = 32;
+
 	static final List<String> TOPICS = List.of(Topics.CONSENT_CHANGED.name(), Topics.POLICY_PUBLISHED.name(),
 			Topics.DELETION_REQUESTED.name());
 
@@ -88,6 +97,8 @@ public class ConsentFeed implements SmartLifecycle {
 	private final Deque<Probe> probes = new ArrayDeque<>();
 
 	private volatile Instant completeAsOf;
+
+	private final AtomicLong taken = new AtomicLong();
 
 	private ConcurrentMessageListenerContainer<Object, Object> container;
 
@@ -137,7 +148,7 @@ public class ConsentFeed implements SmartLifecycle {
 			this.container.setConcurrency(1);
 			this.container.getContainerProperties().setGroupId("sharing-gateway-consent-view");
 			this.container.getContainerProperties()
-				.setMessageListener((MessageListener<String, Object>) this::onRecord);
+				.setMessageListener((BatchMessageListener<String, Object>) this::onBatch);
 			this.container.setBeanName("consentViewFeed");
 			if (this.errorHandler != null) {
 				this.container.setCommonErrorHandler(this.errorHandler);
@@ -179,22 +190,95 @@ public class ConsentFeed implements SmartLifecycle {
 		return this.running;
 	}
 
-	private void onRecord(ConsumerRecord<String, Object> record) {
+	/**
+	 * Takes a batch: policy versions first, in order; then each user's events in one
+	 * write, users in parallel. A record that cannot be read, or is not what the topic
+	 * carries, ends the batch there: the records before it are taken, and the error
+	 * handler sends it to the dead-letter topic and goes on after it.
+	 */
+	private void onBatch(List<ConsumerRecord<String, Object>> records) {
+		int end = records.size();
+		RuntimeException failure = null;
+		for (int i = 0; i < records.size(); i++) {
+			RuntimeException problem = problem(records.get(i));
+			if (problem != null) {
+				end = i;
+				failure = problem;
+				break;
+			}
+		}
+		List<ConsumerRecord<String, Object>> good = records.subList(0, end);
+		Map<String, List<Object>> byUser = new LinkedHashMap<>();
+		for (ConsumerRecord<String, Object> record : good) {
+			if (record.value() instanceof PolicyVersionPublished policy) {
+				this.view.apply(policy).block(Listeners.TIMEOUT);
+			}
+			else if (record.value() instanceof ConsentChanged changed) {
+				byUser.computeIfAbsent(changed.getUserId(), (user) -> new ArrayList<>()).add(changed);
+			}
+			else if (record.value() instanceof DeletionRequested deletion) {
+				byUser.computeIfAbsent(deletion.getUserId(), (user) -> new ArrayList<>()).add(deletion);
+			}
+		}
+		// A failure here is the database's, not the records': try again until it works
+		// (the lag grows meanwhile, so sensitive shares are denied), never dead-letter a
+		// withdrawal. Writes merge, so doing part of a batch twice changes nothing.
+		for (long backoff = 100;; backoff = Math.min(backoff * 2, 5000)) {
+			try {
+				Flux.fromIterable(byUser.entrySet())
+					.flatMap((user) -> this.view.apply(user.getKey(), user.getValue()), USERS_IN_PARALLEL)
+					.then()
+					.block(Listeners.TIMEOUT);
+				break;
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					throw ex;
+				}
+				logger.warn("The consent view could not take {} records, trying again in {} ms: {}", good.size(),
+						backoff, ex.toString());
+				try {
+					Thread.sleep(backoff);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
+		for (ConsumerRecord<String, Object> record : good) {
+			this.processed.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1,
+					Math::max);
+		}
+		this.taken.addAndGet(good.size());
+		if (failure != null) {
+			throw new BatchListenerFailedException(failure.getMessage(), failure, end);
+		}
+	}
+
+	/** Why a record cannot be taken, or null. */
+	private static RuntimeException problem(ConsumerRecord<String, Object> record) {
 		Object value = record.value();
-		if (value instanceof ConsentChanged changed) {
-			this.view.apply(changed).block(Listeners.TIMEOUT);
+		if (value instanceof ConsentChanged || value instanceof PolicyVersionPublished
+				|| value instanceof DeletionRequested) {
+			return null;
 		}
-		else if (value instanceof PolicyVersionPublished policy) {
-			this.view.apply(policy).block(Listeners.TIMEOUT);
+		DeserializationException unreadable = SerializationUtils.getExceptionFromHeader(record,
+				SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, new LogAccessor(ConsentFeed.class));
+		if (unreadable != null) {
+			return unreadable;
 		}
-		else if (value instanceof DeletionRequested deletion) {
-			this.view.apply(deletion).block(Listeners.TIMEOUT);
-		}
-		else if (value != null) {
-			throw new RejectedRecord("Record at offset " + record.offset() + " of " + record.topic() + " is a "
-					+ value.getClass().getSimpleName() + ", not what the topic carries");
-		}
-		this.processed.merge(new TopicPartition(record.topic(), record.partition()), record.offset() + 1, Math::max);
+		return new RejectedRecord("Record at offset " + record.offset() + " of " + record.topic() + " is "
+				+ ((value != null) ? "a " + value.getClass().getSimpleName() : "empty")
+				+ ", not what the topic carries");
+	}
+
+	/**
+	 * How many records this instance took into the view since it started.
+	 * @return the count
+	 */
+	public long taken() {
+		return this.taken.get();
 	}
 
 	/**

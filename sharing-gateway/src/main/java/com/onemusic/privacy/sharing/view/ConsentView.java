@@ -11,7 +11,9 @@ import org.bson.Document;
 import reactor.core.publisher.Mono;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -58,6 +60,18 @@ public class ConsentView {
 	}
 
 	/**
+	 * Creates the index the optimistic write finds a user's document by: with it, the
+	 * in-memory MongoDB-wire server answers an {@code {_id, version}} filter from an
+	 * index instead of scanning (MongoDB itself uses the {@code _id} index either way).
+	 * @return completion
+	 */
+	public Mono<Void> createIndexes() {
+		return this.mongo.indexOps(USERS)
+			.createIndex(new Index().on("_id", Sort.Direction.ASC).on("version", Sort.Direction.ASC).unique())
+			.then();
+	}
+
+	/**
 	 * Reads the policy versions the view holds.
 	 * @return completion
 	 */
@@ -91,30 +105,39 @@ public class ConsentView {
 	}
 
 	/**
-	 * Takes a consent change into the view. Changes without a ledger sequence (published
-	 * by other backend services before consent-service recorded them) are not consents
-	 * yet: consent-service checks them and publishes them again with their sequence.
-	 * @param event the change
-	 * @return whether it was taken
-	 */
-	public Mono<Boolean> apply(ConsentChanged event) {
-		if (event.getSequence() == null) {
-			return Mono.just(false);
-		}
-		ConsentState change = new ConsentState(event.getScope(), event.getStatus() == ConsentStatus.GRANTED,
-				event.getPolicyVersion(), event.getSequence(), event.getOccurredAt());
-		return change(event.getUserId(), (state) -> state.with(change)).thenReturn(true);
-	}
-
-	/**
-	 * Takes a deletion request into the view.
-	 * @param event the request
+	 * Takes one user's consent changes and deletion requests into the view, in one write.
+	 * Changes without a ledger sequence (published by other backend services before
+	 * consent-service recorded them) are not consents yet: consent-service checks them
+	 * and publishes them again with their sequence.
+	 * @param userId the user
+	 * @param events the user's ConsentChanged and DeletionRequested events, in order
 	 * @return completion
 	 */
-	public Mono<Void> apply(DeletionRequested event) {
-		ErasureMark mark = new ErasureMark(event.getRequestId(), event.getKind() == DeletionKind.ACCOUNT_CLOSURE,
-				(event.getKind() == DeletionKind.ACCOUNT_CLOSURE) ? null : Deadlines.endOf(event.getDueDate()));
-		return change(event.getUserId(), (state) -> state.with(mark));
+	public Mono<Void> apply(String userId, List<Object> events) {
+		List<UnaryOperator<UserState>> changes = new java.util.ArrayList<>();
+		for (Object event : events) {
+			if (event instanceof ConsentChanged changed && changed.getSequence() != null) {
+				ConsentState change = new ConsentState(changed.getScope(), changed.getStatus() == ConsentStatus.GRANTED,
+						changed.getPolicyVersion(), changed.getSequence(), changed.getOccurredAt());
+				changes.add((state) -> state.with(change));
+			}
+			else if (event instanceof DeletionRequested deletion) {
+				boolean closure = deletion.getKind() == DeletionKind.ACCOUNT_CLOSURE;
+				ErasureMark mark = new ErasureMark(deletion.getRequestId(), closure,
+						closure ? null : Deadlines.endOf(deletion.getDueDate()));
+				changes.add((state) -> state.with(mark));
+			}
+		}
+		if (changes.isEmpty()) {
+			return Mono.empty();
+		}
+		return change(userId, (state) -> {
+			UserState next = state;
+			for (UnaryOperator<UserState> change : changes) {
+				next = change.apply(next);
+			}
+			return next;
+		});
 	}
 
 	/**

@@ -38,6 +38,7 @@ class ViewController {
 		status.put("currentPolicyVersion", this.view.policies().current().orElse(null));
 		status.put("policyVersions", this.view.policies().size());
 		status.put("cachedUsers", this.view.cachedUsers());
+		status.put("recordsTakenSinceStart", this.feed.taken());
 		Map<String, Long> positions = new TreeMap<>();
 		this.feed.positions().forEach((partition, offset) -> positions.put(partition.toString(), offset));
 		status.put("positions", positions);

@@ -1,0 +1,242 @@
+package com.onemusic.privacy.benchmarks;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import reactor.core.publisher.Mono;
+
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentMethod;
+import com.onemusic.privacy.events.ConsentStatus;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.local.LocalInfrastructure;
+import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.serde.AvroSerdeConfig;
+import com.onemusic.privacy.serde.AvroSerializer;
+import com.onemusic.privacy.sharing.SharingGatewayApplication;
+
+/**
+ * Share decisions under load, beside a trivial WebFlux endpoint in the same server (the
+ * framework's ceiling on this machine: it reads the same JSON body and answers it), and
+ * the time from a withdrawal's publication on the topic to the first denied share.
+ *
+ * <p>
+ * Starts the local infrastructure and sharing-gateway in this JVM, publishes a grant of
+ * {@code sharing.service-providers} for every user (as consent-service would), waits for
+ * the view, then drives {@code POST /shares} (the configured partner swift-logistics,
+ * purpose order-delivery, one field stripped) and the trivial endpoint with the same
+ * number of clients over real HTTP. Everything shares the machine. Arguments: seconds per
+ * measurement (default 20), warm-up seconds (default 10), clients (default 16),
+ * withdrawals to time (default 100).
+ */
+public final class SharingDecisionBenchmark {
+
+	private static final String BODY = "{\"partnerId\":\"swift-logistics\",\"userId\":\"%s\",\"purpose\":\"order-delivery\","
+			+ "\"payload\":{\"orderId\":\"O-20261129-0001\",\"contactPhone\":\"13800138000\","
+			+ "\"address\":\"北京市朝阳区某路1号\",\"imei\":\"490154203237518\"}}";
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private final String baseUrl;
+
+	private final List<String> users = new ArrayList<>();
+
+	private final AtomicLong sequences = new AtomicLong();
+
+	private SharingDecisionBenchmark(String baseUrl, int userCount) {
+		this.baseUrl = baseUrl;
+		String run = UUID.randomUUID().toString().substring(0, 8);
+		for (int i = 0; i < userCount; i++) {
+			this.users.add("share-" + run + "-" + i);
+		}
+	}
+
+	/** The framework's ceiling: reads the same body, answers it. */
+	@RestController
+	static class TrivialEndpoint {
+
+		@PostMapping("/benchmark/echo")
+		Mono<Map<String, Object>> echo(@RequestBody Map<String, Object> body) {
+			return Mono.just(body);
+		}
+
+	}
+
+	public static void main(String[] args) throws Exception {
+		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
+		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
+		int[] clients = java.util.Arrays.stream(((args.length > 2) ? args[2] : "4,16").split(","))
+			.mapToInt(Integer::parseInt)
+			.toArray();
+		int withdrawals = (args.length > 3) ? Integer.parseInt(args[3]) : 100;
+		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+		PrivacyService.trustEventsPackage();
+		try (LocalInfrastructure infrastructure = InProcess.infrastructure("sharing-benchmark");
+				ConfigurableApplicationContext service = InProcess.run(
+						PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
+							.sources(TrivialEndpoint.class),
+						infrastructure, infrastructure.mongoUri("sharing-benchmark"));
+				KafkaProducer<String, Object> producer = new KafkaProducer<>(
+						Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
+								ProducerConfig.LINGER_MS_CONFIG, 1),
+						new StringSerializer(), new AvroSerializer<>(null,
+								Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, infrastructure.registryUrl()), false))) {
+			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(InProcess.url(service), 10_000);
+			benchmark.run(producer, seconds, warmup, clients, withdrawals);
+		}
+	}
+
+	private void run(KafkaProducer<String, Object> producer, int seconds, int warmup, int[] levels, int withdrawals)
+			throws Exception {
+		long grantStart = System.nanoTime();
+		for (String user : this.users) {
+			producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGED.name(), user, consent(user, true)));
+		}
+		producer.flush();
+		awaitStatus(this.users.get(this.users.size() - 1), 200, Duration.ofMinutes(2));
+		System.out.printf("%d users granted sharing.service-providers; view built in %.1f s%n", this.users.size(),
+				(System.nanoTime() - grantStart) / 1e9);
+		int clients = levels[levels.length - 1];
+		System.out.printf("warm-up %d s at %d clients, each endpoint%n", warmup, clients);
+		level("/benchmark/echo", clients, warmup);
+		level("/shares", clients, warmup);
+		System.out.printf("%-22s %8s %10s %10s %8s %8s %8s%n", "endpoint", "clients", "requests", "req/s", "p50 ms",
+				"p99 ms", "max ms");
+		for (int level : levels) {
+			Result trivial = level("/benchmark/echo", level, seconds);
+			print("trivial (echo)", level, trivial);
+			Result decisions = level("/shares", level, seconds);
+			print("share decision", level, decisions);
+			System.out.printf(
+					"  %d clients: decision throughput / trivial %.0f %% (target >= 60 %%);"
+							+ " decision p99 %.1f ms (target < 10 ms)%n",
+					level, 100 * decisions.perSecond / trivial.perSecond, decisions.p99);
+			if (decisions.other > 0) {
+				System.out.printf("  (%d decisions answered other than 200)%n", decisions.other);
+			}
+		}
+
+		// Withdrawal to denial, with decisions going on at the same time.
+		AtomicBoolean loaded = new AtomicBoolean(true);
+		ExecutorService background = Executors.newSingleThreadExecutor();
+		background.submit(() -> {
+			while (loaded.get()) {
+				level("/shares", Math.max(1, clients / 2), 1);
+			}
+			return null;
+		});
+		long[] lags = new long[withdrawals];
+		for (int i = 0; i < withdrawals; i++) {
+			String user = this.users.get(i);
+			long published = System.nanoTime();
+			producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGED.name(), user, consent(user, false))).get();
+			lags[i] = awaitStatus(user, 403, Duration.ofSeconds(30)) - published;
+		}
+		loaded.set(false);
+		background.shutdown();
+		background.awaitTermination(30, TimeUnit.SECONDS);
+		java.util.Arrays.sort(lags);
+		System.out.printf(
+				"withdrawal published -> first denied share, %d withdrawals under load: p50 %.1f ms,"
+						+ " p99 %.1f ms, max %.1f ms (target p99 < 1000 ms)%n",
+				withdrawals, InProcess.percentile(lags, 50), InProcess.percentile(lags, 99),
+				InProcess.percentile(lags, 100));
+	}
+
+	private static void print(String name, int clients, Result result) {
+		System.out.printf("%-22s %8d %10d %10.0f %8.2f %8.2f %8.1f%n", name, clients, result.requests, result.perSecond,
+				result.p50, result.p99, result.max);
+	}
+
+	private ConsentChanged consent(String user, boolean granted) {
+		return ConsentChanged.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setScope("sharing.service-providers")
+			.setStatus(granted ? ConsentStatus.GRANTED : ConsentStatus.WITHDRAWN)
+			.setPolicyVersion("2026.01")
+			.setMethod(ConsentMethod.SETTINGS_TOGGLE)
+			.setSourceSystem("consent-service")
+			.setSequence(this.sequences.incrementAndGet())
+			.build();
+	}
+
+	/** Asks until the share answers the status; returns when it did (nanoTime). */
+	private long awaitStatus(String user, int status, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			HttpResponse<Void> response = post("/shares", BODY.formatted(user));
+			if (response.statusCode() == status) {
+				return System.nanoTime();
+			}
+		}
+		throw new IllegalStateException("No " + status + " for " + user + " within " + timeout);
+	}
+
+	private HttpResponse<Void> post(String path, String body) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.discarding());
+	}
+
+	private Result level(String path, int clients, int seconds) throws Exception {
+		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+		AtomicLong other = new AtomicLong();
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		long start = System.nanoTime();
+		long end = start + TimeUnit.SECONDS.toNanos(seconds);
+		for (int c = 0; c < clients; c++) {
+			pool.submit(() -> {
+				while (System.nanoTime() < end) {
+					// Users past the first 1,000 are never withdrawn: every decision is
+					// an allowed share.
+					String user = this.users.get(1000 + ThreadLocalRandom.current().nextInt(this.users.size() - 1000));
+					long sent = System.nanoTime();
+					HttpResponse<Void> response = post(path, BODY.formatted(user));
+					latencies.add(System.nanoTime() - sent);
+					if (response.statusCode() != 200) {
+						other.incrementAndGet();
+					}
+				}
+				return null;
+			});
+		}
+		pool.shutdown();
+		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
+		double elapsed = (System.nanoTime() - start) / 1e9;
+		long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+		return new Result(sorted.length, sorted.length / elapsed, InProcess.percentile(sorted, 50),
+				InProcess.percentile(sorted, 99), InProcess.percentile(sorted, 100), other.get());
+	}
+
+	private record Result(long requests, double perSecond, double p50, double p99, double max, long other) {
+
+	}
+
+}

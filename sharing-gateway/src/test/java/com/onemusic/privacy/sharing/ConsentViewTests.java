@@ -1,0 +1,202 @@
+package com.onemusic.privacy.sharing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.onemusic.privacy.events.ExportFragmentReported;
+import com.onemusic.privacy.events.ExportFragmentStatus;
+import com.onemusic.privacy.events.ExportRequested;
+import com.onemusic.privacy.events.PartnerCategory;
+import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.PlatformAutoConfiguration;
+import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.sharing.partner.PartnerRegistry;
+import com.onemusic.privacy.sharing.share.ShareDecisions;
+import com.onemusic.privacy.sharing.view.ConsentFeed;
+import com.onemusic.privacy.sharing.view.ConsentView;
+import com.onemusic.privacy.testsupport.TestInfrastructure;
+import com.onemusic.privacy.testsupport.TopicProbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The consent view: fails closed for sensitive data when behind, sends a poison record to
+ * the dead-letter topic and goes on, and a new instance starts from the stored position
+ * instead of reading all history again. Also the gateway's part of a data export.
+ */
+@GatewayTest
+class ConsentViewTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@Autowired
+	private WebTestClient web;
+
+	@Autowired
+	private ReactiveMongoTemplate mongo;
+
+	@Autowired
+	private PartnerRegistry partners;
+
+	@Autowired
+	private ConsentView view;
+
+	@Autowired
+	private ConsentFeed feed;
+
+	@Value("${spring.mongodb.uri}")
+	private String mongoUri;
+
+	@BeforeAll
+	static void trustEvents() {
+		PrivacyService.trustEventsPackage();
+	}
+
+	@Test
+	void sensitiveSharesFailClosedWhileTheViewIsBehindButOthersGoOn() {
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.data-service-providers", "sharing.sensitive");
+		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.sensitive").isPresent());
+		ShareDecisions.Rules rules = new ShareDecisions.Rules(
+				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
+				java.util.Set.of("precise-location"), Duration.ofSeconds(2));
+		Map<String, Object> payload = Map.of("deviceModel", "Mate 60", "preciseLocation", "39.9,116.4");
+
+		ShareDecisions behind = new ShareDecisions(this.mongo, this.partners, this.view, () -> Duration.ofSeconds(5),
+				rules, (entry) -> {
+				}, Clock.systemUTC());
+		ShareDecisions.Decision denied = behind.decide("insight-metrics", user, "nearby-statistics", payload)
+			.block(WAIT);
+		assertThat(denied.entry().allowed()).isFalse();
+		assertThat(denied.entry().reason()).isEqualTo("CONSENT_VIEW_BEHIND");
+		assertThat(behind.decide("insight-metrics", user, "nearby-statistics", Map.of("deviceModel", "Mate 60"))
+			.block(WAIT)
+			.entry()
+			.allowed()).as("data that is not sensitive still goes").isTrue();
+
+		ShareDecisions neverCaughtUp = new ShareDecisions(this.mongo, this.partners, this.view, () -> null, rules,
+				(entry) -> {
+				}, Clock.systemUTC());
+		assertThat(neverCaughtUp.decide("insight-metrics", user, "nearby-statistics", payload)
+			.block(WAIT)
+			.entry()
+			.reason()).isEqualTo("CONSENT_VIEW_BEHIND");
+
+		ShareDecisions current = new ShareDecisions(this.mongo, this.partners, this.view, this.feed::lag, rules,
+				(entry) -> {
+				}, Clock.systemUTC());
+		assertThat(current.decide("insight-metrics", user, "nearby-statistics", payload).block(WAIT).entry().allowed())
+			.isTrue();
+	}
+
+	@Test
+	void aPoisonRecordGoesToTheDeadLetterTopicAndTheViewGoesOn() {
+		String poisoned = "poison-" + UUID.randomUUID();
+		TopicProbe.publishRaw(Topics.CONSENT_CHANGED.name(), poisoned, new byte[] { 0, 0, 0, 0x7f, 0x7f, 1, 2 });
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.merchants");
+		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.merchants").isPresent());
+		List<ConsumerRecord<String, byte[]>> dead = TopicProbe.readRaw(Topics.CONSENT_CHANGED.deadLetterTopic(),
+				(record) -> poisoned.equals(record.key()), 1, WAIT);
+		assertThat(dead).isNotEmpty();
+		assertThat(new String(dead.get(0).headers().lastHeader(PlatformAutoConfiguration.ROOT_CAUSE_HEADER).value(),
+				java.nio.charset.StandardCharsets.UTF_8))
+			.isNotBlank();
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.feed.lag()).isLessThan(Duration.ofSeconds(2)));
+	}
+
+	@Test
+	void aNewInstanceStartsFromTheStoredPositionWithTheStoredView() {
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.affiliates");
+		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.affiliates").isPresent());
+		long taken = this.feed.taken();
+		// Positions are stored every second.
+		await().atMost(WAIT)
+			.until(() -> this.mongo.findAll(Document.class, ConsentFeed.POSITIONS)
+				.map((document) -> document.get("offset", Number.class).longValue())
+				.reduce(0L, Long::sum)
+				.block(WAIT) >= this.feed.positions().values().stream().mapToLong(Long::longValue).sum());
+		try (ConfigurableApplicationContext next = PrivacyService
+			.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
+			.run("--server.port=0", "--spring.mongodb.uri=" + this.mongoUri,
+					"--spring.kafka.bootstrap-servers=" + TestInfrastructure.get().bootstrapServers(),
+					"--spring.kafka.properties.schema.registry.url=" + TestInfrastructure.get().registryUrl())) {
+			ConsentFeed restarted = next.getBean(ConsentFeed.class);
+			await().atMost(WAIT)
+				.untilAsserted(() -> assertThat(restarted.lag()).isNotNull().isLessThan(Duration.ofSeconds(2)));
+			assertThat(restarted.taken()).as("records read again after the stored position")
+				.isLessThan(Math.max(1, taken / 2));
+			assertThat(next.getBean(ConsentView.class).user(user).block(WAIT).consent("sharing.affiliates"))
+				.as("the stored view answers for the user")
+				.isPresent();
+		}
+	}
+
+	@Test
+	void anExportListsThePartnersThatReceivedTheUsersData() throws Exception {
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		await().atMost(WAIT)
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> this.web.post()
+				.uri("/shares")
+				.bodyValue(Map.of("partnerId", "swift-logistics", "userId", user, "purpose", "order-delivery",
+						"payload", Map.of("orderId", "O-9", "contactPhone", "13800138000")))
+				.exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.value() == 200);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
+				ExportRequested.newBuilder()
+					.setEventId(UUID.randomUUID())
+					.setOccurredAt(java.time.Instant.now())
+					.setUserId(user)
+					.setRequestId(requestId)
+					.setParticipants(List.of("sharing-gateway"))
+					.setDueDate(java.time.LocalDate.now().plusDays(21))
+					.build());
+		ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
+			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, WAIT)
+			.get(0)
+			.value();
+		assertThat(fragment.getStatus()).isEqualTo(ExportFragmentStatus.DONE);
+		assertThat(fragment.getParticipant()).isEqualTo("sharing-gateway");
+		var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
+		assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
+		assertThat(content.at("/recipients/0/partnerName").asString()).isEqualTo("Swift Logistics (example)");
+		assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
+		assertThat(fragment.getContent()).contains("contactPhone").doesNotContain("13800138000");
+
+		String nobody = GatewayFixtures.user();
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), nobody,
+				ExportRequested.newBuilder()
+					.setEventId(UUID.randomUUID())
+					.setOccurredAt(java.time.Instant.now())
+					.setUserId(nobody)
+					.setRequestId("dsr-" + UUID.randomUUID())
+					.setDueDate(java.time.LocalDate.now().plusDays(21))
+					.build());
+		assertThat(((ExportFragmentReported) TopicProbe
+			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> nobody.equals(record.key()), 1, WAIT)
+			.get(0)
+			.value()).getStatus()).isEqualTo(ExportFragmentStatus.NOTHING_HELD);
+	}
+
+}
