@@ -18,18 +18,22 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PlatformProperties;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.erasure.Callbacks;
 import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
 import com.onemusic.privacy.sharing.erasure.PartnerStep;
@@ -37,7 +41,6 @@ import com.onemusic.privacy.sharing.erasure.WebhookDispatcher;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
 import com.onemusic.privacy.sharing.partner.UserReferences;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
-import com.onemusic.privacy.sharing.share.ShareLogEntry;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 
@@ -85,20 +88,23 @@ class SharingConfiguration {
 		return feed;
 	}
 
+	/** How long a decision may wait for Kafka to acknowledge its record. */
+	static final Duration RECORD_TIMEOUT = Duration.ofSeconds(5);
+
 	@Bean
 	ShareDecisions shareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
-			ConsentFeed feed, SharingProperties properties, ObjectProvider<OutboxRelay> relay,
-			@Lazy MongoOutboxSource<ShareLogEntry> shareOutbox) {
+			ConsentFeed feed, SharingProperties properties, KafkaTemplate<String, Object> kafka) {
 		return new ShareDecisions(mongo, partners, view, feed::lag,
 				new ShareDecisions.Rules(properties.categoryScopes(), properties.sensitiveScope(),
 						Set.copyOf(properties.sensitiveCategories()), properties.view().maxLag()),
-				OutboxRelay.offerTo(relay, shareOutbox), Clock.systemUTC());
-	}
-
-	@Bean
-	MongoOutboxSource<ShareLogEntry> shareOutbox(ReactiveMongoTemplate mongo, DeletionPropagation propagation) {
-		return new MongoOutboxSource<>("share decisions", mongo, ShareLogEntry.class, ShareLogEntry.COLLECTION,
-				ShareLogEntry::id, SharingEvents::of, propagation::lateShares);
+				(entry) -> Mono
+					.fromFuture(() -> kafka.send(Topics.SHARING_DECISIONS.name(), entry.userId(),
+							SharingEvents.dataShared(entry)))
+					.timeout(RECORD_TIMEOUT)
+					.onErrorMap((ex) -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "decision-not-recorded",
+							"The decision could not be recorded, so nothing may be shared; try again shortly"))
+					.then(),
+				Clock.systemUTC());
 	}
 
 	@Bean
@@ -140,11 +146,11 @@ class SharingConfiguration {
 	/** Indexes and the configured partners exist before the service takes requests. */
 	@Bean
 	SmartInitializingSingleton sharingStoreInitializer(PartnerRegistry partners, ConsentView view,
-			ShareDecisions decisions, DeletionPropagation propagation, MongoOutboxSource<ShareLogEntry> shareOutbox,
-			MongoOutboxSource<PartnerStep> stepOutbox, SharingProperties properties) {
+			ShareDecisions decisions, DeletionPropagation propagation, MongoOutboxSource<PartnerStep> stepOutbox,
+			SharingProperties properties) {
 		return () -> Mono
 			.when(view.createIndexes(), decisions.createIndexes(), propagation.createIndexes(),
-					shareOutbox.createIndex(), stepOutbox.createIndex())
+					stepOutbox.createIndex())
 			.then(partners.initialize(properties.partners()))
 			.block(Duration.ofSeconds(60));
 	}

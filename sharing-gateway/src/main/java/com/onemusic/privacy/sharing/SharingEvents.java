@@ -22,9 +22,9 @@ public final class SharingEvents {
 	/**
 	 * DataShared of a decision: the reason and the consent relied on, never the payload.
 	 * @param entry the share log entry
-	 * @return the record to publish
+	 * @return the event
 	 */
-	public static List<OutboxMessage> of(ShareLogEntry entry) {
+	public static DataShared dataShared(ShareLogEntry entry) {
 		DataShared.Builder event = DataShared.newBuilder()
 			.setEventId(entry.eventId())
 			.setOccurredAt(entry.occurredAt())
@@ -37,6 +37,8 @@ public final class SharingEvents {
 			.setReason(entry.reason())
 			.setSharedFields(entry.sharedFields())
 			.setRemovedFields(entry.removedFields())
+			.setDataCategories(entry.dataCategories())
+			.setDetail(entry.detail())
 			.setSensitive(entry.sensitive());
 		if (entry.basis() != null) {
 			event.setConsentBasis(
@@ -44,9 +46,9 @@ public final class SharingEvents {
 		}
 		if (entry.legal() != null) {
 			event.setLegalDisclosure(new LegalDisclosure(entry.legal().legalBasis().name(), entry.legal().reference(),
-					entry.legal().authorizedBy()));
+					entry.legal().authorizedBy(), entry.legal().justification(), entry.legal().recipient()));
 		}
-		return List.of(new OutboxMessage(Topics.SHARING_DECISIONS.name(), entry.userId(), event.build()));
+		return event.build();
 	}
 
 	/**

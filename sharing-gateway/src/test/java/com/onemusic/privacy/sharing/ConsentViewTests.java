@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -78,8 +79,7 @@ class ConsentViewTests {
 		Map<String, Object> payload = Map.of("deviceModel", "Mate 60", "preciseLocation", "39.9,116.4");
 
 		ShareDecisions behind = new ShareDecisions(this.mongo, this.partners, this.view, () -> Duration.ofSeconds(5),
-				rules, (entry) -> {
-				}, Clock.systemUTC());
+				rules, (entry) -> Mono.empty(), Clock.systemUTC());
 		ShareDecisions.Decision denied = behind.decide("insight-metrics", user, "nearby-statistics", payload)
 			.block(WAIT);
 		assertThat(denied.entry().allowed()).isFalse();
@@ -90,16 +90,14 @@ class ConsentViewTests {
 			.allowed()).as("data that is not sensitive still goes").isTrue();
 
 		ShareDecisions neverCaughtUp = new ShareDecisions(this.mongo, this.partners, this.view, () -> null, rules,
-				(entry) -> {
-				}, Clock.systemUTC());
+				(entry) -> Mono.empty(), Clock.systemUTC());
 		assertThat(neverCaughtUp.decide("insight-metrics", user, "nearby-statistics", payload)
 			.block(WAIT)
 			.entry()
 			.reason()).isEqualTo("CONSENT_VIEW_BEHIND");
 
 		ShareDecisions current = new ShareDecisions(this.mongo, this.partners, this.view, this.feed::lag, rules,
-				(entry) -> {
-				}, Clock.systemUTC());
+				(entry) -> Mono.empty(), Clock.systemUTC());
 		assertThat(current.decide("insight-metrics", user, "nearby-statistics", payload).block(WAIT).entry().allowed())
 			.isTrue();
 	}

@@ -19,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -62,9 +61,6 @@ class DeletionPropagationTests {
 
 	@Autowired
 	private WebhookDispatcher dispatcher;
-
-	@Autowired
-	private ReactiveMongoTemplate mongo;
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
@@ -247,12 +243,11 @@ class DeletionPropagationTests {
 		assertThat(steps(user, 1)).extracting(ErasureStepReported::getStatus)
 			.containsExactly(ErasureStepStatus.NOTHING_HELD);
 		// An instance whose consent view had not seen the request yet allowed a share.
-		this.mongo
-			.insert(new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), Instant.now(), user,
-					partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED, "late",
-					null, List.of("orderId"), List.of(), List.of("orders"), false, null, false),
-					ShareLogEntry.COLLECTION)
-			.block(WAIT);
+		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
+				SharingEvents
+					.dataShared(new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), Instant.now(), user,
+							partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
+							"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
 		PartnerStub.Received webhook = awaitWebhooks(partner, 1).get(0);
 		assertThat(webhook.id()).isEqualTo(DeletionPropagation.webhookId(requestId, partner.id()));
 		assertThat(steps(user, 2)).extracting(ErasureStepReported::getParticipant).contains("partner:" + partner.id());

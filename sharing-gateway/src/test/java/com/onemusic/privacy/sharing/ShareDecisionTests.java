@@ -216,16 +216,20 @@ class ShareDecisionTests {
 		assertThat(event.getLegalDisclosure().getLegalBasis()).isEqualTo("CRIMINAL_INVESTIGATION");
 		assertThat(event.getLegalDisclosure().getReference()).isEqualTo("京公(朝)调证字[2026]001号");
 		assertThat(event.getConsentBasis()).isNull();
-		this.web.get()
-			.uri("/users/{user}/shares", user)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$[0].legal.legalBasis")
-			.isEqualTo("CRIMINAL_INVESTIGATION")
-			.jsonPath("$[0].reason")
-			.isEqualTo("LEGAL_ORDER");
+		// The log is the projection of the published decisions.
+		await().atMost(WAIT)
+			.untilAsserted(() -> this.web.get()
+				.uri("/users/{user}/shares", user)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$[0].legal.legalBasis")
+				.isEqualTo("CRIMINAL_INVESTIGATION")
+				.jsonPath("$[0].legal.justification")
+				.isEqualTo("Evidence requested under a written order for a criminal investigation")
+				.jsonPath("$[0].reason")
+				.isEqualTo("LEGAL_ORDER"));
 	}
 
 	@Test

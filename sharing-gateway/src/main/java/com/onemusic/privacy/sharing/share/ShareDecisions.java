@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
@@ -23,7 +23,6 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
 import com.onemusic.privacy.events.PartnerCategory;
-import com.onemusic.privacy.platform.mongo.GroupInsert;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.partner.Partner;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
@@ -43,8 +42,9 @@ import com.onemusic.privacy.sharing.view.UserState;
  * change) covers the partner's category and every scope the purpose requires, and, when
  * sensitive personal information is asked for, the separate consent for it exists and the
  * view is not behind the topics by more than the allowed lag. Only the fields of the
- * contract go; the others are stripped and named. Every decision is written to the share
- * log (the outbox of its DataShared event) before it is answered.
+ * contract go; the others are stripped and named. Every decision is recorded before it is
+ * answered: its DataShared event, acknowledged by Kafka, is the share log of record, and
+ * {@link ShareLogProjection} makes the queryable log of it.
  */
 public class ShareDecisions {
 
@@ -60,22 +60,19 @@ public class ShareDecisions {
 
 	private final Rules rules;
 
-	private final Consumer<ShareLogEntry> publishSoon;
+	private final Function<ShareLogEntry, Mono<Void>> record;
 
 	private final Clock clock;
 
-	private final GroupInsert log;
-
 	public ShareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
-			Supplier<Duration> viewLag, Rules rules, Consumer<ShareLogEntry> publishSoon, Clock clock) {
+			Supplier<Duration> viewLag, Rules rules, Function<ShareLogEntry, Mono<Void>> record, Clock clock) {
 		this.mongo = mongo;
 		this.partners = partners;
 		this.view = view;
 		this.viewLag = viewLag;
 		this.rules = rules;
-		this.publishSoon = publishSoon;
+		this.record = record;
 		this.clock = clock;
-		this.log = new GroupInsert(mongo, ShareLogEntry.COLLECTION, 500);
 	}
 
 	/**
@@ -133,7 +130,7 @@ public class ShareDecisions {
 			ShareLogEntry entry = new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), now, userId,
 					partner.id(), partner.category(), purpose, outcome.allowed(), outcome.reason(), outcome.detail(),
 					outcome.basis(), outcome.allowed() ? List.copyOf(shared.keySet()) : List.of(), List.copyOf(removed),
-					List.copyOf(categories), sensitive, null, false);
+					List.copyOf(categories), sensitive, null);
 			return log(entry).map((logged) -> new Decision(logged, outcome.allowed() ? shared : Map.of()));
 		});
 	}
@@ -151,17 +148,16 @@ public class ShareDecisions {
 				userId, "legal:" + order.recipient(), PartnerCategory.OTHER, "legal-order", true, "LEGAL_ORDER",
 				"Disclosed under " + order.legalBasis() + ", reference " + order.reference() + ", authorized by "
 						+ order.authorizedBy(),
-				null, List.copyOf(payload.keySet()), List.of(), List.of(), false, order, false);
+				null, List.copyOf(payload.keySet()), List.of(), List.of(), false, order);
 		return log(entry).map((logged) -> new Decision(logged, payload));
 	}
 
 	/**
-	 * Writes a decision: the one write of every decision, so decisions made at the same
-	 * time are written together ({@link GroupInsert}), and the document is built here
-	 * rather than by the mapping layer (it reads back as {@link ShareLogEntry}).
+	 * Records a decision before it is answered: its DataShared event, acknowledged by
+	 * Kafka, is the share log of record; the queryable log is its projection.
 	 */
 	private Mono<ShareLogEntry> log(ShareLogEntry entry) {
-		return this.log.insert(entry.toDocument()).thenReturn(entry).doOnNext(this.publishSoon);
+		return this.record.apply(entry).thenReturn(entry);
 	}
 
 	private Outcome judge(Partner partner, String purpose, PurposeContract contract, UserState state, boolean sensitive,
@@ -235,7 +231,7 @@ public class ShareDecisions {
 	}
 
 	private static Basis basis(ConsentState consent) {
-		return new Basis(consent.scope(), consent.policyVersion(), consent.sequence(), consent.granted());
+		return new Basis(consent.scope(), consent.policyVersion(), consent.sequence());
 	}
 
 	/**

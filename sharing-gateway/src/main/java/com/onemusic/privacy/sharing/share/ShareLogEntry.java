@@ -7,12 +7,15 @@ import java.util.UUID;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
+import com.onemusic.privacy.events.DataShared;
+import com.onemusic.privacy.events.LegalDisclosure;
 import com.onemusic.privacy.events.PartnerCategory;
+import com.onemusic.privacy.events.ShareDecision;
 
 /**
- * One share decision, allowed or denied, as the share log keeps it: at once the record of
- * the decision and the outbox entry of its DataShared event. Holds the names of the
- * fields, never their values.
+ * One share decision, allowed or denied, as the share log keeps it: the projection of its
+ * DataShared event, which is the record of the decision. Holds the names of the fields,
+ * never their values.
  *
  * @param id the decision id
  * @param eventId the id of its DataShared event
@@ -30,13 +33,12 @@ import com.onemusic.privacy.events.PartnerCategory;
  * @param dataCategories the data categories of the shared fields
  * @param sensitive whether sensitive personal information was asked for
  * @param legal the legal basis of a legal disclosure, else null
- * @param published whether DataShared was published
  */
 @Document(ShareLogEntry.COLLECTION)
 public record ShareLogEntry(@Id String id, UUID eventId, Instant occurredAt, String userId, String partnerId,
 		PartnerCategory partnerCategory, String purpose, boolean allowed, String reason, String detail, Basis basis,
 		List<String> sharedFields, List<String> removedFields, List<String> dataCategories, boolean sensitive,
-		LegalOrder legal, boolean published) {
+		LegalOrder legal) {
 
 	public static final String COLLECTION = "share_log";
 
@@ -58,8 +60,7 @@ public record ShareLogEntry(@Id String id, UUID eventId, Instant occurredAt, Str
 			document.append("basis",
 					new org.bson.Document("scope", this.basis.scope())
 						.append("policyVersion", this.basis.policyVersion())
-						.append("sequence", this.basis.sequence())
-						.append("granted", this.basis.granted()));
+						.append("sequence", this.basis.sequence()));
 		}
 		document.append("sharedFields", this.sharedFields)
 			.append("removedFields", this.removedFields)
@@ -73,7 +74,28 @@ public record ShareLogEntry(@Id String id, UUID eventId, Instant occurredAt, Str
 						.append("justification", this.legal.justification())
 						.append("recipient", this.legal.recipient()));
 		}
-		return document.append("published", this.published);
+		return document;
+	}
+
+	/**
+	 * The entry of a published decision.
+	 * @param event the event
+	 * @return the entry
+	 */
+	public static ShareLogEntry of(DataShared event) {
+		Basis basis = (event.getConsentBasis() != null) ? new Basis(event.getConsentBasis().getScope(),
+				event.getConsentBasis().getPolicyVersion(), event.getConsentBasis().getSequence()) : null;
+		LegalOrder legal = null;
+		if (event.getLegalDisclosure() != null) {
+			LegalDisclosure disclosure = event.getLegalDisclosure();
+			legal = new LegalOrder(LegalBasis.valueOf(disclosure.getLegalBasis()), disclosure.getReference(),
+					disclosure.getAuthorizedBy(), disclosure.getJustification(), disclosure.getRecipient());
+		}
+		return new ShareLogEntry(event.getDecisionId(), event.getEventId(), event.getOccurredAt(), event.getUserId(),
+				event.getPartnerId(), event.getPartnerCategory(), event.getPurpose(),
+				event.getDecision() == ShareDecision.ALLOWED, event.getReason(), event.getDetail(), basis,
+				List.copyOf(event.getSharedFields()), List.copyOf(event.getRemovedFields()),
+				List.copyOf(event.getDataCategories()), event.getSensitive(), legal);
 	}
 
 	/**
@@ -82,9 +104,8 @@ public record ShareLogEntry(@Id String id, UUID eventId, Instant occurredAt, Str
 	 * @param scope the scope
 	 * @param policyVersion the policy version it was given under
 	 * @param sequence its ledger sequence number
-	 * @param granted whether it was granted
 	 */
-	public record Basis(String scope, String policyVersion, long sequence, boolean granted) {
+	public record Basis(String scope, String policyVersion, long sequence) {
 
 	}
 

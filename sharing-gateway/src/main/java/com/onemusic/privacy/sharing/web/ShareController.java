@@ -10,10 +10,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import reactor.core.publisher.Mono;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,7 +19,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import com.onemusic.privacy.platform.outbox.OutboxRelay;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.partner.UserReferences;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
@@ -44,12 +41,9 @@ class ShareController {
 
 	private final UserReferences references;
 
-	private final SingletonSupplier<OutboxRelay> relay;
-
-	ShareController(ShareDecisions decisions, UserReferences references, ObjectProvider<OutboxRelay> relay) {
+	ShareController(ShareDecisions decisions, UserReferences references) {
 		this.decisions = decisions;
 		this.references = references;
-		this.relay = SingletonSupplier.of(relay::getIfAvailable);
 	}
 
 	/**
@@ -67,8 +61,9 @@ class ShareController {
 
 	@PostMapping("/shares")
 	Mono<ResponseEntity<Map<String, Object>>> share(@Valid @RequestBody ShareRequest request) {
-		return admission().then(Mono.defer(() -> this.decisions.decide(request.partnerId(), request.userId(),
-				request.purpose(), request.payload())))
+		return Mono
+			.defer(() -> this.decisions.decide(request.partnerId(), request.userId(), request.purpose(),
+					request.payload()))
 			.map((decision) -> {
 				ShareLogEntry entry = decision.entry();
 				if (!entry.allowed()) {
@@ -125,16 +120,15 @@ class ShareController {
 	Mono<ResponseEntity<Map<String, Object>>> disclose(@Valid @RequestBody DisclosureRequest request) {
 		LegalOrder order = new LegalOrder(request.legalBasis(), request.reference().strip(),
 				request.authorizedBy().strip(), request.justification().strip(), request.recipient().strip());
-		return admission().then(Mono.defer(() -> this.decisions.disclose(request.userId(), order, request.payload())))
-			.map((decision) -> {
-				Map<String, Object> body = new LinkedHashMap<>();
-				body.put("decisionId", decision.entry().id());
-				body.put("decision", "ALLOWED");
-				body.put("reason", decision.entry().reason());
-				body.put("legalOrder", order);
-				body.put("payload", decision.payload());
-				return ResponseEntity.status(HttpStatus.CREATED).body(body);
-			});
+		return Mono.defer(() -> this.decisions.disclose(request.userId(), order, request.payload())).map((decision) -> {
+			Map<String, Object> body = new LinkedHashMap<>();
+			body.put("decisionId", decision.entry().id());
+			body.put("decision", "ALLOWED");
+			body.put("reason", decision.entry().reason());
+			body.put("legalOrder", order);
+			body.put("payload", decision.payload());
+			return ResponseEntity.status(HttpStatus.CREATED).body(body);
+		});
 	}
 
 	@GetMapping("/shares/{decisionId}")
@@ -149,11 +143,6 @@ class ShareController {
 			return Mono.error(ApiProblem.badRequest("invalid-limit", "limit must be between 1 and 1000"));
 		}
 		return this.decisions.logOf(userId, limit).collectList();
-	}
-
-	private Mono<Void> admission() {
-		OutboxRelay outbox = this.relay.get();
-		return (outbox != null) ? outbox.admission() : Mono.empty();
 	}
 
 }

@@ -1,0 +1,96 @@
+package com.onemusic.privacy.sharing.share;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.client.model.InsertManyOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+import org.springframework.stereotype.Component;
+
+import com.onemusic.privacy.events.DataShared;
+import com.onemusic.privacy.platform.messaging.Listeners;
+import com.onemusic.privacy.platform.messaging.RejectedRecord;
+import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
+
+/**
+ * The queryable share log: every DataShared event (the record of a decision) stored as a
+ * {@link ShareLogEntry}, a poll at a time in one {@code insertMany}; an event stored
+ * before (a redelivery) is left as it is. Each batch then goes to
+ * {@link DeletionPropagation#lateShares}, so a share allowed while a deletion request of
+ * the user was handled still reaches that partner. A record that is not a readable
+ * DataShared goes to the dead-letter topic; the records before it are stored, those after
+ * it delivered again.
+ */
+@Component
+class ShareLogProjection {
+
+	private static final LogAccessor logger = new LogAccessor(ShareLogProjection.class);
+
+	/** MongoDB's code for a duplicate key. */
+	private static final int DUPLICATE_KEY = 11000;
+
+	private final ReactiveMongoTemplate mongo;
+
+	private final DeletionPropagation propagation;
+
+	ShareLogProjection(ReactiveMongoTemplate mongo, DeletionPropagation propagation) {
+		this.mongo = mongo;
+		this.propagation = propagation;
+	}
+
+	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).SHARING_DECISIONS.name()}", batch = "true")
+	void on(List<ConsumerRecord<String, Object>> records) {
+		List<ShareLogEntry> entries = new ArrayList<>();
+		RuntimeException failure = null;
+		int failed = -1;
+		for (int i = 0; i < records.size(); i++) {
+			ConsumerRecord<String, Object> record = records.get(i);
+			if (record.value() instanceof DataShared event) {
+				entries.add(ShareLogEntry.of(event));
+				continue;
+			}
+			DeserializationException unreadable = SerializationUtils.getExceptionFromHeader(record,
+					SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, logger);
+			failure = (unreadable != null) ? unreadable : new RejectedRecord(
+					"Record at offset " + record.offset() + " of " + record.topic() + " is not a DataShared event");
+			failed = i;
+			break;
+		}
+		if (!entries.isEmpty()) {
+			try {
+				store(entries).then(this.propagation.lateShares(entries)).block(Listeners.TIMEOUT);
+			}
+			catch (RuntimeException ex) {
+				throw new BatchListenerFailedException("The share log could not store a batch", ex, 0);
+			}
+		}
+		if (failure != null) {
+			throw new BatchListenerFailedException(failure.getMessage(), failure, failed);
+		}
+	}
+
+	private Mono<Void> store(List<ShareLogEntry> entries) {
+		List<Document> documents = entries.stream().map(ShareLogEntry::toDocument).toList();
+		return this.mongo.getCollection(ShareLogEntry.COLLECTION)
+			.flatMap(
+					(collection) -> Mono.from(collection.insertMany(documents, new InsertManyOptions().ordered(false))))
+			.then()
+			.onErrorResume(ShareLogProjection::onlyDuplicates, (ex) -> Mono.empty());
+	}
+
+	private static boolean onlyDuplicates(Throwable error) {
+		return error instanceof MongoBulkWriteException bulk
+				&& bulk.getWriteErrors().stream().allMatch((writeError) -> writeError.getCode() == DUPLICATE_KEY);
+	}
+
+}
