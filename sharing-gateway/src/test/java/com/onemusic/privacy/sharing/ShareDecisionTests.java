@@ -233,6 +233,29 @@ class ShareDecisionTests {
 	}
 
 	@Test
+	void aPoisonDecisionRecordGoesToTheDeadLetterTopicAndTheLogGoesOn() {
+		String poisoned = "poison-" + UUID.randomUUID();
+		TopicProbe.publishRaw(Topics.SHARING_DECISIONS.name(), poisoned, new byte[] { 0, 0, 0, 0x7f, 0x7f, 9 });
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		String decisionId = (String) awaitStatus(user, "delivery", Map.of("orderId", "O-5"), 200).get("decisionId");
+		assertThat(TopicProbe.readRaw(Topics.SHARING_DECISIONS.deadLetterTopic(),
+				(record) -> poisoned.equals(record.key()), 1, WAIT))
+			.isNotEmpty();
+		await().atMost(WAIT)
+			.untilAsserted(() -> this.web.get()
+				.uri("/shares/{id}", decisionId)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.userId")
+				.isEqualTo(user)
+				.jsonPath("$.sharedFields[0]")
+				.isEqualTo("orderId"));
+	}
+
+	@Test
 	void theViewReportsThatItCaughtUp() {
 		await().atMost(WAIT)
 			.untilAsserted(() -> this.web.get()
