@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
+import org.springframework.http.HttpMethod;
 import com.onemusic.privacy.anonymizer.erasure.ErasureRecord;
 import com.onemusic.privacy.anonymizer.erasure.UserErasure;
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
@@ -31,6 +32,7 @@ import com.onemusic.privacy.personal.PersonalDataDetector;
 import com.onemusic.privacy.platform.outbox.MongoLease;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.security.EndpointRules;
 
 /** Wires anonymizer-service's parts; invalid rules or a bad master key stop the start. */
 @Configuration(proxyBeanMethods = false)
@@ -115,6 +117,20 @@ class AnonymizerConfiguration {
 	@Bean
 	SmartInitializingSingleton anonymizerStoreInitializer(MongoOutboxSource<ErasureRecord> erasureOutbox) {
 		return () -> erasureOutbox.createIndex().block(Duration.ofSeconds(60));
+	}
+
+	/**
+	 * Who may call what: statistics, k-anonymity checks, the rules and retention need
+	 * {@code stats:read}; masking for display {@code masking:use}.
+	 */
+	@Bean
+	EndpointRules anonymizerEndpointRules() {
+		return (exchanges) -> exchanges.pathMatchers(HttpMethod.POST, "/masking")
+			.hasAuthority(EndpointRules.scope("masking:use"))
+			.pathMatchers(HttpMethod.GET, "/statistics/*", "/rules", "/retention")
+			.hasAuthority(EndpointRules.scope("stats:read"))
+			.pathMatchers(HttpMethod.POST, "/k-anonymity")
+			.hasAuthority(EndpointRules.scope("stats:read"));
 	}
 
 }

@@ -148,6 +148,7 @@ public final class ConsentThroughputBenchmark {
 						HttpResponse<String> response = this.http
 							.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/users/" + user + "/consents"))
 								.header("Content-Type", "application/json")
+								.header("Authorization", InProcess.authorization())
 								.PUT(HttpRequest.BodyPublishers.ofString(body))
 								.build(), HttpResponse.BodyHandlers.ofString());
 						httpLatencies.add(System.nanoTime() - sent);

@@ -156,6 +156,7 @@ public final class DsrDeletionBenchmark {
 	private CompletableFuture<HttpResponse<String>> post(String path, String body) {
 		return this.http.sendAsync(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.header("Content-Type", "application/json")
+			.header("Authorization", InProcess.authorization())
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}

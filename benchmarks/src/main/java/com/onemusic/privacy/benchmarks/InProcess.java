@@ -36,10 +36,29 @@ final class InProcess {
 	 */
 	static ConfigurableApplicationContext run(SpringApplicationBuilder service, LocalInfrastructure infrastructure,
 			String mongoUri) {
+		authorization = "Bearer " + infrastructure.tokenIssuer()
+			.token("benchmark", java.util.List.of("consent:read", "consent:write", "dsr:submit", "dsr:operate",
+					"share:request", "share:read", "stats:read", "masking:use", "users:any"),
+					java.time.Duration.ofHours(12));
 		return service.run("--server.port=0", "--spring.main.banner-mode=off",
 				"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
 				"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-				"--spring.mongodb.uri=" + mongoUri);
+				"--spring.mongodb.uri=" + mongoUri,
+				"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
+				"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer());
+	}
+
+	private static String authorization = "";
+
+	/**
+	 * The {@code Authorization} header the load drivers send: a token of the
+	 * infrastructure's issuer with the scopes of a backend service and an operator, or,
+	 * against a system already running, {@code -Dtoken=...}.
+	 * @return the header value
+	 */
+	static String authorization() {
+		String given = System.getProperty("token");
+		return (given != null) ? "Bearer " + given : authorization;
 	}
 
 	/**

@@ -201,6 +201,7 @@ public final class SharingDecisionBenchmark {
 	private HttpResponse<Void> post(String path, String body) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.header("Content-Type", "application/json")
+			.header("Authorization", InProcess.authorization())
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.discarding());
 	}

@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
+import org.springframework.http.HttpMethod;
 import com.onemusic.privacy.consent.ledger.ConsentHeads;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentProjection;
@@ -25,6 +26,7 @@ import com.onemusic.privacy.consent.receipt.ConsentReceipts;
 import com.onemusic.privacy.consent.scope.ScopeCatalog;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.security.EndpointRules;
 
 /** Wires consent-service's parts. */
 @Configuration(proxyBeanMethods = false)
@@ -90,6 +92,25 @@ class ConsentConfiguration {
 					policyOutbox.createIndex())
 			.then(policies.initialize(properties.initialPolicy()))
 			.block(Duration.ofSeconds(60));
+	}
+
+	/**
+	 * Who may call what: reading consents and the catalog needs {@code consent:read},
+	 * changing them {@code consent:write} (an end user only its own: see the
+	 * controllers), publishing a policy and listing who must consent again
+	 * {@code consent:admin}.
+	 */
+	@Bean
+	EndpointRules consentEndpointRules() {
+		return (exchanges) -> exchanges.pathMatchers(HttpMethod.POST, "/policies")
+			.hasAuthority(EndpointRules.scope("consent:admin"))
+			.pathMatchers(HttpMethod.GET, "/policies/*/reconsent")
+			.hasAuthority(EndpointRules.scope("consent:admin"))
+			.pathMatchers(HttpMethod.PUT, "/users/*/consents")
+			.hasAuthority(EndpointRules.scope("consent:write"))
+			.pathMatchers(HttpMethod.GET, "/scopes", "/scopes/*", "/policies", "/policies/*", "/receipts/*",
+					"/users/*/consents", "/users/*/consents/history", "/users/*/ledger/verification")
+			.hasAuthority(EndpointRules.scope("consent:read"));
 	}
 
 }

@@ -93,10 +93,8 @@ class ConsentOutboxCrashTests {
 
 	private ConfigurableApplicationContext startAnotherInstance() {
 		return PrivacyService.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME)
-			.run("--server.port=0", "--spring.mongodb.uri=" + this.mongoUri,
-					"--spring.kafka.bootstrap-servers=" + TestInfrastructure.get().bootstrapServers(),
-					"--spring.kafka.properties.schema.registry.url=" + TestInfrastructure.get().registryUrl(),
-					"--privacy.outbox.enabled=true", "--privacy.outbox.poll-interval=200ms");
+			.run(TestInfrastructure.instanceArguments(this.mongoUri, "--privacy.outbox.enabled=true",
+					"--privacy.outbox.poll-interval=200ms"));
 	}
 
 }

@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
+import org.springframework.http.HttpMethod;
 import com.onemusic.privacy.dsr.calendar.CalendarHolder;
 import com.onemusic.privacy.dsr.export.DataExports;
 import com.onemusic.privacy.dsr.messaging.DsrOutbox;
@@ -30,6 +31,7 @@ import com.onemusic.privacy.dsr.verification.OneTimeCodes;
 import com.onemusic.privacy.dsr.verification.SessionAssertions;
 import com.onemusic.privacy.dsr.verification.VerificationCodeSender;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.security.EndpointRules;
 
 /** Wires dsr-service's parts. */
 @Configuration(proxyBeanMethods = false)
@@ -100,6 +102,26 @@ class DsrConfiguration {
 					.then());
 		maintenance.start();
 		return maintenance;
+	}
+
+	/**
+	 * Who may call what: a user (or a service for a user) submits, verifies, reads and
+	 * downloads with {@code dsr:submit}, its own requests only (see the controller);
+	 * operators extend deadlines, remind participants and complete rectifications with
+	 * {@code dsr:operate}, and may read any request.
+	 */
+	@Bean
+	EndpointRules dsrEndpointRules() {
+		String submit = EndpointRules.scope("dsr:submit");
+		String operate = EndpointRules.scope("dsr:operate");
+		return (exchanges) -> exchanges
+			.pathMatchers(HttpMethod.POST, "/requests/*/extension", "/requests/*/steps/*/reminder",
+					"/requests/*/completion")
+			.hasAuthority(operate)
+			.pathMatchers(HttpMethod.POST, "/requests", "/requests/*/verification", "/requests/*/verification-code")
+			.hasAuthority(submit)
+			.pathMatchers(HttpMethod.GET, "/requests", "/requests/*", "/requests/*/export")
+			.hasAnyAuthority(submit, operate);
 	}
 
 }

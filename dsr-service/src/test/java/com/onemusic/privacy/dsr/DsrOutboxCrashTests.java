@@ -117,10 +117,8 @@ class DsrOutboxCrashTests {
 
 	private ConfigurableApplicationContext startAnotherInstance() {
 		return PrivacyService.builder(DsrServiceApplication.class, DsrServiceApplication.NAME)
-			.run("--server.port=0", "--spring.mongodb.uri=" + this.mongoUri,
-					"--spring.kafka.bootstrap-servers=" + TestInfrastructure.get().bootstrapServers(),
-					"--spring.kafka.properties.schema.registry.url=" + TestInfrastructure.get().registryUrl(),
-					"--privacy.outbox.enabled=true", "--privacy.outbox.poll-interval=200ms");
+			.run(TestInfrastructure.instanceArguments(this.mongoUri, "--privacy.outbox.enabled=true",
+					"--privacy.outbox.poll-interval=200ms"));
 	}
 
 }

@@ -73,7 +73,7 @@ public final class LocalSystem implements AutoCloseable {
 		LocalInfrastructure infrastructure = LocalInfrastructure
 			.start(new LocalInfrastructure.Settings(settings.dataDir().resolve("kafka"), settings.kafkaPort(),
 					settings.kafkaControllerPort(), settings.mongoPort(), settings.registryPort(),
-					settings.externalBootstrapServers(), settings.externalMongoUri()));
+					settings.externalBootstrapServers(), settings.externalMongoUri(), settings.tokenIssuerPort()));
 		Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
 		ExecutorService starter = Executors.newFixedThreadPool(settings.servicePorts().size());
 		try {
@@ -111,7 +111,9 @@ public final class LocalSystem implements AutoCloseable {
 				// As command-line arguments, so they win over every other source.
 				.run("--server.port=" + port, "--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
 						"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-						"--spring.mongodb.uri=" + infrastructure.mongoUri(name));
+						"--spring.mongodb.uri=" + infrastructure.mongoUri(name),
+						"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
+						"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer());
 		}
 		finally {
 			MDC.remove("service");
@@ -164,9 +166,15 @@ public final class LocalSystem implements AutoCloseable {
 		out.append(String.format("  %-20s %s%n", "kafka", this.infrastructure.bootstrapServers()));
 		out.append(String.format("  %-20s %s%n", "mongodb", this.infrastructure.mongoUri()));
 		out.append(String.format("  %-20s %s%n", "schema-registry", this.infrastructure.registryUrl()));
+		out.append(String.format("  %-20s %s   (development keys, made at this start)%n", "token-issuer",
+				this.infrastructure.tokenIssuer().issuer()));
 		for (String name : this.services.keySet()) {
 			out.append(String.format("  %-20s %s   (health: %s/actuator/health)%n", name, url(name), url(name)));
 		}
+		out.append(String.format(
+				"%nA token (kind user, operator or service; subject the user id or a name):%n"
+						+ "  curl -s -X POST '%s/token?kind=user&subject=u-1'%n",
+				this.infrastructure.tokenIssuer().issuer()));
 		out.append(String.format("%nPress Ctrl-C to stop.%n"));
 		return out.toString();
 	}
@@ -197,10 +205,11 @@ public final class LocalSystem implements AutoCloseable {
 	 * @param servicePorts each service's HTTP port, by service name
 	 * @param externalBootstrapServers an existing Kafka to use instead, or null
 	 * @param externalMongoUri an existing MongoDB to use instead, or null
+	 * @param tokenIssuerPort the development token issuer's port
 	 */
 	public record LocalSystemSettings(Path dataDir, int kafkaPort, int kafkaControllerPort, int mongoPort,
 			int registryPort, Map<String, Integer> servicePorts, String externalBootstrapServers,
-			String externalMongoUri) {
+			String externalMongoUri, int tokenIssuerPort) {
 
 		/**
 		 * The documented defaults, each overridable by an environment variable.
@@ -216,7 +225,8 @@ public final class LocalSystem implements AutoCloseable {
 			return new LocalSystemSettings(Path.of(env.getOrDefault("PRIVACY_LOCAL_DATA", ".local")),
 					port(env, "KAFKA_PORT", 9092), port(env, "KAFKA_CONTROLLER_PORT", 9093),
 					port(env, "MONGODB_PORT", 27017), port(env, "SCHEMA_REGISTRY_PORT", 8081), services,
-					blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")), blankToNull(env.get("MONGODB_URI")));
+					blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")), blankToNull(env.get("MONGODB_URI")),
+					port(env, "TOKEN_ISSUER_PORT", 8090));
 		}
 
 		private static int port(Map<String, String> env, String name, int defaultPort) {

@@ -39,7 +39,7 @@ class LocalSystemTests {
 		int kafkaPort = freePort();
 		int controllerPort = freePort();
 		LocalSystemSettings settings = new LocalSystemSettings(dataDir, kafkaPort, controllerPort, 0, 0, anyPorts, null,
-				null);
+				null, 0);
 		String subjectsBefore;
 		try (LocalSystem system = LocalSystem.start(settings)) {
 			for (String name : anyPorts.keySet()) {
@@ -49,6 +49,21 @@ class LocalSystemTests {
 			}
 			assertThat(system.describe(java.time.Duration.ofSeconds(1))).contains("consent-service", "dsr-service",
 					"anonymizer-service", "sharing-gateway", "schema-registry");
+			// The documented way to a token: the development issuer, over HTTP.
+			String issuer = system.infrastructure().tokenIssuer().issuer();
+			HttpResponse<String> issued = this.http
+				.send(HttpRequest.newBuilder(URI.create(issuer + "/token?kind=user&subject=u-1"))
+					.POST(HttpRequest.BodyPublishers.noBody())
+					.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+			String token = issued.body().replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+			String consents = system.url(ConsentServiceApplication.NAME) + "/users/u-1/consents";
+			assertThat(get(consents).statusCode()).as("no token").isEqualTo(401);
+			HttpResponse<String> own = this.http.send(HttpRequest.newBuilder(URI.create(consents))
+				.header("Authorization", "Bearer " + token)
+				.GET()
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
 			String registry = system.infrastructure().registryUrl();
 			post(registry + "/subjects/restart-check-value/versions",
 					"{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Kept\\\",\\\"fields\\\":[]}\"}");

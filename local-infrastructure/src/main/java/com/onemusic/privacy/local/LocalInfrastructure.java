@@ -18,9 +18,9 @@ import com.onemusic.privacy.registry.SchemaRegistryServer;
 
 /**
  * Everything the services need from outside, started in this JVM: a Kafka broker, a
- * MongoDB wire-protocol server and the schema registry (stored in the broker's
- * {@code _schemas} topic). The local launcher and the integration tests both start it
- * through this class, so they run on the same setup.
+ * MongoDB wire-protocol server, the schema registry (stored in the broker's
+ * {@code _schemas} topic) and a development token issuer. The local launcher and the
+ * integration tests both start it through this class, so they run on the same setup.
  */
 public final class LocalInfrastructure implements AutoCloseable {
 
@@ -36,13 +36,16 @@ public final class LocalInfrastructure implements AutoCloseable {
 
 	private final String registryUrl;
 
+	private final DevTokenIssuer tokenIssuer;
+
 	private LocalInfrastructure(List<AutoCloseable> started, String bootstrapServers, LocalMongoServer mongo,
-			String mongoUri, String registryUrl) {
+			String mongoUri, String registryUrl, DevTokenIssuer tokenIssuer) {
 		this.started = started;
 		this.bootstrapServers = bootstrapServers;
 		this.mongo = mongo;
 		this.mongoUri = mongoUri;
 		this.registryUrl = registryUrl;
+		this.tokenIssuer = tokenIssuer;
 	}
 
 	/**
@@ -77,7 +80,11 @@ public final class LocalInfrastructure implements AutoCloseable {
 			SchemaRegistryServer server = SchemaRegistryServer.start(registry, "127.0.0.1", settings.registryPort());
 			started.add(server);
 			logger.info("Schema registry up at {} in {} ms", server.url(), millisSince(begin));
-			return new LocalInfrastructure(started, bootstrapServers, mongo, mongoUri, server.url());
+			DevTokenIssuer issuer = DevTokenIssuer.start(settings.tokenIssuerPort());
+			started.add(issuer);
+			logger.info("Development token issuer up at {} (a key generated now, trusted by nothing else)",
+					issuer.issuer());
+			return new LocalInfrastructure(started, bootstrapServers, mongo, mongoUri, server.url(), issuer);
 		}
 		catch (IOException ex) {
 			closeAll(started);
@@ -125,6 +132,14 @@ public final class LocalInfrastructure implements AutoCloseable {
 		return this.registryUrl;
 	}
 
+	/**
+	 * The development token issuer the services trust here.
+	 * @return the issuer
+	 */
+	public DevTokenIssuer tokenIssuer() {
+		return this.tokenIssuer;
+	}
+
 	@Override
 	public void close() {
 		closeAll(this.started);
@@ -154,9 +169,10 @@ public final class LocalInfrastructure implements AutoCloseable {
 	 * @param registryPort the registry port, 0 for any
 	 * @param externalBootstrapServers an existing Kafka to use instead of starting one
 	 * @param externalMongoUri an existing MongoDB to use instead of starting one
+	 * @param tokenIssuerPort the development token issuer's port, 0 for any
 	 */
 	public record Settings(Path kafkaDataDir, int kafkaPort, int kafkaControllerPort, int mongoPort, int registryPort,
-			String externalBootstrapServers, String externalMongoUri) {
+			String externalBootstrapServers, String externalMongoUri, int tokenIssuerPort) {
 
 		/**
 		 * Everything in this JVM on free ports, the broker's log in a folder.
@@ -164,7 +180,7 @@ public final class LocalInfrastructure implements AutoCloseable {
 		 * @return the settings
 		 */
 		public static Settings ephemeral(Path kafkaDataDir) {
-			return new Settings(kafkaDataDir, 0, 0, 0, 0, null, null);
+			return new Settings(kafkaDataDir, 0, 0, 0, 0, null, null, 0);
 		}
 
 	}

@@ -28,11 +28,13 @@ import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import org.springframework.http.HttpMethod;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PlatformProperties;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.security.EndpointRules;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.erasure.Callbacks;
 import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
@@ -153,6 +155,30 @@ class SharingConfiguration {
 					stepOutbox.createIndex())
 			.then(partners.initialize(properties.partners()))
 			.block(Duration.ofSeconds(60));
+	}
+
+	/**
+	 * Who may call what: backend services ask for shares with {@code share:request};
+	 * legal-order disclosures need {@code legal:disclose}; the partner registry and the
+	 * deliveries {@code partner:admin}; the share log {@code share:read} (an end user
+	 * only its own). Partner callbacks carry no token: their signature authenticates
+	 * them.
+	 */
+	@Bean
+	EndpointRules sharingEndpointRules() {
+		String admin = EndpointRules.scope("partner:admin");
+		return (exchanges) -> exchanges.pathMatchers(HttpMethod.POST, "/partners/*/callbacks")
+			.permitAll()
+			.pathMatchers(HttpMethod.POST, "/shares")
+			.hasAuthority(EndpointRules.scope("share:request"))
+			.pathMatchers(HttpMethod.POST, "/disclosures")
+			.hasAuthority(EndpointRules.scope("legal:disclose"))
+			.pathMatchers(HttpMethod.GET, "/shares/*", "/users/*/shares")
+			.hasAuthority(EndpointRules.scope("share:read"))
+			.pathMatchers(HttpMethod.GET, "/partners", "/partners/*", "/consent-view")
+			.hasAnyAuthority(admin, EndpointRules.scope("share:request"))
+			.pathMatchers("/partners/**", "/deliveries", "/deliveries/**")
+			.hasAuthority(admin);
 	}
 
 }

@@ -132,9 +132,7 @@ class ConsentViewTests {
 				.block(WAIT) >= this.feed.positions().values().stream().mapToLong(Long::longValue).sum());
 		try (ConfigurableApplicationContext next = PrivacyService
 			.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
-			.run("--server.port=0", "--spring.mongodb.uri=" + this.mongoUri,
-					"--spring.kafka.bootstrap-servers=" + TestInfrastructure.get().bootstrapServers(),
-					"--spring.kafka.properties.schema.registry.url=" + TestInfrastructure.get().registryUrl())) {
+			.run(TestInfrastructure.instanceArguments(this.mongoUri))) {
 			ConsentFeed restarted = next.getBean(ConsentFeed.class);
 			await().atMost(WAIT)
 				.untilAsserted(() -> assertThat(restarted.lag()).isNotNull().isLessThan(Duration.ofSeconds(2)));

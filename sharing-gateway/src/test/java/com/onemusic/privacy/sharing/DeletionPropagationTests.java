@@ -348,11 +348,8 @@ class DeletionPropagationTests {
 
 	private ConfigurableApplicationContext startAnotherInstance() {
 		return PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
-			.run("--server.port=0", "--spring.mongodb.uri=" + this.mongoUri,
-					"--spring.kafka.bootstrap-servers=" + TestInfrastructure.get().bootstrapServers(),
-					"--spring.kafka.properties.schema.registry.url=" + TestInfrastructure.get().registryUrl(),
-					"--sharing.webhooks.retry-schedule=0s,300ms,600ms", "--sharing.webhooks.poll-interval=100ms",
-					"--management.server.port=0");
+			.run(TestInfrastructure.instanceArguments(this.mongoUri, "--sharing.webhooks.retry-schedule=0s,300ms,600ms",
+					"--sharing.webhooks.poll-interval=100ms", "--management.server.port=0"));
 	}
 
 	private record Partner(String id, PartnerStub stub, String callbackSecret, String nextCallbackSecret) {

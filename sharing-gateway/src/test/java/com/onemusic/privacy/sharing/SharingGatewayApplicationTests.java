@@ -1,5 +1,7 @@
 package com.onemusic.privacy.sharing;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import com.onemusic.privacy.testsupport.ServiceContractTests;
@@ -10,6 +12,12 @@ import com.onemusic.privacy.testsupport.ServiceContractTests;
  */
 @GatewayTest
 class SharingGatewayApplicationTests extends ServiceContractTests {
+
+	/** Partner callbacks carry no token: their signature authenticates them. */
+	@Override
+	protected List<String> publicPaths() {
+		return List.of("/partners/[^/]+/callbacks");
+	}
 
 	@Test
 	void publishesItsOpenApiDescription() {

@@ -11,8 +11,8 @@ import com.onemusic.privacy.local.LocalInfrastructure;
 
 /**
  * Points a Spring application context at the shared {@link TestInfrastructure}: Kafka,
- * the registry, and a MongoDB database of its own, so that test classes never see each
- * other's documents.
+ * the registry, the token issuer, and a MongoDB database of its own, so that test classes
+ * never see each other's documents.
  */
 public class InfrastructureInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -27,7 +27,9 @@ public class InfrastructureInitializer implements ApplicationContextInitializer<
 			.addFirst(new MapPropertySource("testInfrastructure",
 					Map.of("spring.kafka.bootstrap-servers", infrastructure.bootstrapServers(),
 							"spring.kafka.properties.schema.registry.url", infrastructure.registryUrl(),
-							"spring.mongodb.uri", infrastructure.mongoUri(database))));
+							"spring.mongodb.uri", infrastructure.mongoUri(database), "privacy.security.jwks-uri",
+							infrastructure.tokenIssuer().jwksUri(), "privacy.security.issuer",
+							infrastructure.tokenIssuer().issuer())));
 	}
 
 }

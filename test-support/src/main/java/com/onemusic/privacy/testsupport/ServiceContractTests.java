@@ -1,19 +1,32 @@
 package com.onemusic.privacy.testsupport;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.events.Topics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * What every service must do, whatever its business: start live and ready on Kafka,
- * MongoDB and the registry, and create the contract's topics with their dead-letter
- * topics. A service's test extends this and is annotated {@link ServiceIntegrationTest}.
+ * MongoDB and the registry, create the contract's topics with their dead-letter topics,
+ * and refuse every call but the health probes without a valid token (missing, expired,
+ * signed by an unknown key, malformed: 401) or without the endpoint's scope (403), as
+ * problem+json. A service's test extends this and is annotated
+ * {@link ServiceIntegrationTest}.
  */
 public abstract class ServiceContractTests {
 
@@ -23,6 +36,96 @@ public abstract class ServiceContractTests {
 	@Test
 	void startsLiveAndReadyOnKafkaMongoAndTheRegistry() {
 		ServiceChecks.assertLiveAndReady(this.web);
+	}
+
+	/**
+	 * Every operation of the service's OpenAPI description, with its path variables
+	 * filled in.
+	 * @return method and path of each
+	 */
+	protected List<String[]> operations() {
+		JsonNode paths = JsonMapper.builder()
+			.build()
+			.readTree(this.web.get()
+				.uri("/v3/api-docs")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody())
+			.path("paths");
+		List<String[]> operations = new ArrayList<>();
+		for (Map.Entry<String, JsonNode> path : paths.properties()) {
+			for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
+				operations.add(new String[] { operation.getKey().toUpperCase(Locale.ROOT),
+						path.getKey().replaceAll("\\{[^}]+}", "x-1") });
+			}
+		}
+		assertThat(operations).as("operations in the OpenAPI description").isNotEmpty();
+		return operations;
+	}
+
+	/**
+	 * The paths a service opens to callers without a token besides the health probes
+	 * (e.g. partner callbacks, authenticated by signature).
+	 * @return path patterns, as regular expressions
+	 */
+	protected List<String> publicPaths() {
+		return List.of();
+	}
+
+	@Test
+	void everyEndpointButHealthRefusesCallsWithoutAValidToken() {
+		WebTestClient anonymous = this.web.mutate()
+			.defaultHeaders((headers) -> headers.remove("Authorization"))
+			.build();
+		List<String> tokens = List.of("", TestTokens.bearer(TestTokens.expired()),
+				TestTokens.bearer(TestTokens.signedByAnotherKey()), "Bearer not-a-jwt");
+		for (String[] operation : operations()) {
+			if (publicPaths().stream().anyMatch(operation[1]::matches)) {
+				continue;
+			}
+			for (String token : tokens) {
+				WebTestClient.RequestBodySpec request = anonymous.method(HttpMethod.valueOf(operation[0]))
+					.uri(operation[1]);
+				if (!token.isEmpty()) {
+					request.header("Authorization", token);
+				}
+				request.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{}")
+					.exchange()
+					.expectStatus()
+					.isUnauthorized()
+					.expectHeader()
+					.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			}
+		}
+		anonymous.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+		anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isUnauthorized();
+		anonymous.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+	}
+
+	@Test
+	void everyEndpointButHealthRefusesATokenWithoutItsScope() {
+		WebTestClient unscoped = this.web.mutate()
+			.defaultHeaders(
+					(headers) -> headers.set("Authorization", TestTokens.bearer(TestTokens.withScopes("someone"))))
+			.build();
+		for (String[] operation : operations()) {
+			if (publicPaths().stream().anyMatch(operation[1]::matches)) {
+				continue;
+			}
+			unscoped.method(HttpMethod.valueOf(operation[0]))
+				.uri(operation[1])
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{}")
+				.exchange()
+				.expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		}
 	}
 
 	@Test

@@ -8,13 +8,15 @@ import java.lang.annotation.Target;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.AliasFor;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
  * An integration test of a service over the real broker, MongoDB wire server and registry
  * of this test JVM ({@link TestInfrastructure}), with the service listening on a random
- * port and a {@code WebTestClient} bound to it (30 s response timeout).
+ * port and a {@code WebTestClient} bound to it (30 s response timeout) that sends a token
+ * with every scope ({@link TestTokens}).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -24,6 +26,7 @@ import org.springframework.test.context.ContextConfiguration;
 // The builds share small, busy machines: a cold first request may take longer than the
 // default 5 s without anything being wrong.
 @AutoConfigureWebTestClient(timeout = "30s")
+@Import(TestTokens.DefaultToken.class)
 public @interface ServiceIntegrationTest {
 
 	/**

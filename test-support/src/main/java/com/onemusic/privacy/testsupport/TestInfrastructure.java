@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -83,6 +85,25 @@ public final class TestInfrastructure {
 	}
 
 	/**
+	 * The command-line arguments of another instance of a service, started by a test next
+	 * to its own (a process that takes over, a second replica): on a random port, on this
+	 * JVM's infrastructure and token issuer, on the given database.
+	 * @param mongoUri the database the instance shares
+	 * @param extra more arguments, {@code --name=value}
+	 * @return the arguments
+	 */
+	public static String[] instanceArguments(String mongoUri, String... extra) {
+		LocalInfrastructure infrastructure = get();
+		List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--spring.mongodb.uri=" + mongoUri,
+				"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
+				"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
+				"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
+				"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer()));
+		arguments.addAll(List.of(extra));
+		return arguments.toArray(String[]::new);
+	}
+
+	/**
 	 * Whether this JVM's tests run on Testcontainers.
 	 * @return true in containers mode
 	 */
@@ -100,7 +121,7 @@ public final class TestInfrastructure {
 			kafka.start();
 			mongo.start();
 			infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(null, 0, 0, 0, 0,
-					kafka.getBootstrapServers(), mongo.getReplicaSetUrl("privacy")));
+					kafka.getBootstrapServers(), mongo.getReplicaSetUrl("privacy"), 0));
 			stopAtExit(() -> {
 				infrastructure.close();
 				kafka.stop();

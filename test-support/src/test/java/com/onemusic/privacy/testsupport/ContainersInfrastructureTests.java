@@ -52,7 +52,7 @@ class ContainersInfrastructureTests {
 	@Test
 	void registryAndSerdeWorkOnTheRealKafkaImageAndTheDriverOnTheRealMongoImage() throws Exception {
 		try (LocalInfrastructure infrastructure = LocalInfrastructure.start(new LocalInfrastructure.Settings(null, 0, 0,
-				0, 0, kafka.getBootstrapServers(), mongo.getReplicaSetUrl("privacy")))) {
+				0, 0, kafka.getBootstrapServers(), mongo.getReplicaSetUrl("privacy"), 0))) {
 			String topic = "containers.consent-changed-" + UUID.randomUUID();
 			ConsentChanged event = ConsentChanged.newBuilder()
 				.setEventId(UUID.randomUUID())

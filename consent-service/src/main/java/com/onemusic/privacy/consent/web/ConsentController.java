@@ -29,6 +29,7 @@ import com.onemusic.privacy.consent.web.ConsentViews.ConsentView;
 import com.onemusic.privacy.consent.web.ConsentViews.HistoryEntry;
 import com.onemusic.privacy.consent.web.ConsentViews.UserConsents;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.security.Callers;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
 /**
@@ -80,7 +81,9 @@ class ConsentController {
 		// promptly.
 		OutboxRelay available = this.relay.get();
 		Mono<Void> admission = (available != null) ? available.admission() : Mono.empty();
-		return admission.then(Mono.defer(() -> this.ledger.record(command)))
+		return Callers.mayActFor(userId)
+			.then(admission)
+			.then(Mono.defer(() -> this.ledger.record(command)))
 			.zipWith(this.policies.history())
 			.map((result) -> {
 				ConsentLedger.Recorded recorded = result.getT1();
@@ -95,7 +98,8 @@ class ConsentController {
 	@GetMapping("/users/{userId}/consents")
 	Mono<UserConsents> consents(@PathVariable String userId,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
-		return this.ledger.state(userId, at)
+		return Callers.mayActFor(userId)
+			.then(this.ledger.state(userId, at))
 			.zipWith(this.policies.history())
 			.map((result) -> new UserConsents(userId, at,
 					result.getT2().current().map(PolicyVersion::version).orElse(null),
@@ -106,13 +110,13 @@ class ConsentController {
 	@GetMapping("/users/{userId}/consents/history")
 	Mono<List<HistoryEntry>> history(@PathVariable String userId) {
 		ConsentRules.checkUserId(userId);
-		return this.ledger.entries(userId).map(HistoryEntry::of).collectList();
+		return Callers.mayActFor(userId).thenMany(this.ledger.entries(userId)).map(HistoryEntry::of).collectList();
 	}
 
 	/** Checks the user's hash chain and names the first broken link. */
 	@GetMapping("/users/{userId}/ledger/verification")
 	Mono<ChainVerification> verification(@PathVariable String userId) {
-		return this.ledger.verify(userId);
+		return Callers.mayActFor(userId).then(this.ledger.verify(userId));
 	}
 
 }

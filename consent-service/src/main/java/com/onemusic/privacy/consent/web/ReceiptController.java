@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.receipt.ConsentReceipts;
+import com.onemusic.privacy.platform.security.Callers;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
 /** Consent receipts, retrievable by id at any time after the grant. */
@@ -33,6 +34,7 @@ class ReceiptController {
 	Mono<Map<String, Object>> receipt(@PathVariable String receiptId) {
 		return this.ledger.byReceipt(receiptId)
 			.switchIfEmpty(Mono.error(() -> ApiProblem.notFound("unknown-receipt", "No receipt '" + receiptId + "'")))
+			.flatMap((entry) -> Callers.mayActFor(entry.userId()).thenReturn(entry))
 			.zipWith(this.policies.history())
 			.map((result) -> this.receipts.render(result.getT1(),
 					result.getT2().find(result.getT1().policyVersion()).orElseThrow()));

@@ -3,6 +3,7 @@ package com.onemusic.privacy.dsr.web;
 import java.net.URI;
 
 import jakarta.validation.Valid;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.ContentDisposition;
@@ -25,6 +26,7 @@ import com.onemusic.privacy.dsr.request.RequestFilter;
 import com.onemusic.privacy.dsr.request.SlaState;
 import com.onemusic.privacy.dsr.request.SubmitCommand;
 import com.onemusic.privacy.dsr.web.DsrApi.RequestView;
+import com.onemusic.privacy.platform.security.Callers;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
 /**
@@ -54,7 +56,8 @@ class RequestController {
 		SubmitCommand command = new SubmitCommand(body.userId(), body.type(), body.channel(), body.ground(),
 				body.details(), body.scopes(), (body.contact() != null) ? body.contact().toContact() : null,
 				body.identityAssertion(), null);
-		return this.requests.submit(command)
+		return Callers.mayActFor(body.userId())
+			.then(Mono.defer(() -> this.requests.submit(command)))
 			.map((submitted) -> submitted.created()
 					? ResponseEntity.created(URI.create("/requests/" + submitted.request().id()))
 						.body(view(submitted.request()))
@@ -64,20 +67,22 @@ class RequestController {
 	/** Checks the one-time code; a right one verifies identity and starts the clock. */
 	@PostMapping("/requests/{id}/verification")
 	Mono<RequestView> verify(@PathVariable String id, @Valid @RequestBody DsrApi.Code body) {
-		return this.requests.verifyCode(id, body.code()).map(this::view);
+		return owned(id).then(Mono.defer(() -> this.requests.verifyCode(id, body.code()))).map(this::view);
 	}
 
 	/** Sends a new one-time code. */
 	@PostMapping("/requests/{id}/verification-code")
 	Mono<ResponseEntity<RequestView>> newCode(@PathVariable String id, @Valid @RequestBody DsrApi.NewCode body) {
-		return this.requests.resendCode(id, body.contact().toContact())
+		return owned(id).then(Mono.defer(() -> this.requests.resendCode(id, body.contact().toContact())))
 			.map((request) -> ResponseEntity.accepted().body(view(request)));
 	}
 
 	/** One request, with its steps, deadline and history. */
 	@GetMapping("/requests/{id}")
 	Mono<RequestView> get(@PathVariable String id) {
-		return this.requests.get(id).map(this::view);
+		return this.requests.get(id)
+			.flatMap((request) -> Callers.mayActFor(request.userId()).thenReturn(request))
+			.map(this::view);
 	}
 
 	/**
@@ -92,7 +97,9 @@ class RequestController {
 		if (limit < 1 || limit > MAX_PAGE) {
 			return Mono.error(ApiProblem.badRequest("invalid-limit", "limit must be 1 to " + MAX_PAGE));
 		}
-		return this.requests.list(new RequestFilter(status, type, userId, sla, after, limit))
+		// Without users:any a token lists only its own user's requests.
+		return Callers.mayActFor(userId)
+			.thenMany(Flux.defer(() -> this.requests.list(new RequestFilter(status, type, userId, sla, after, limit))))
 			.map(this::view)
 			.collectList()
 			.map((items) -> new DsrApi.Page(items, (items.size() == limit) ? items.get(items.size() - 1).id() : null));
@@ -119,12 +126,17 @@ class RequestController {
 	/** The export of a completed access request, as a JSON file. */
 	@GetMapping(path = "/requests/{id}/export", produces = MediaType.APPLICATION_JSON_VALUE)
 	Mono<ResponseEntity<String>> export(@PathVariable String id) {
-		return this.exports.download(id)
+		return owned(id).then(Mono.defer(() -> this.exports.download(id)))
 			.map((bundle) -> ResponseEntity.ok()
 				.header(HttpHeaders.CONTENT_DISPOSITION,
 						ContentDisposition.attachment().filename("export-" + id + ".json").build().toString())
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(bundle.content()));
+	}
+
+	/** Completes when the caller may act for the request's user. */
+	private Mono<Void> owned(String id) {
+		return this.requests.get(id).flatMap((request) -> Callers.mayActFor(request.userId()));
 	}
 
 	private RequestView view(DsrRequest request) {

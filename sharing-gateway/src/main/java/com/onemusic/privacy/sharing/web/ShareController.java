@@ -19,13 +19,14 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.onemusic.privacy.platform.security.Callers;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.partner.UserReferences;
-import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.share.ShareDecisions.Decision;
-import com.onemusic.privacy.sharing.share.ShareLogEntry;
+import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.share.ShareLogEntry.LegalBasis;
 import com.onemusic.privacy.sharing.share.ShareLogEntry.LegalOrder;
+import com.onemusic.privacy.sharing.share.ShareLogEntry;
 
 /**
  * Share requests, legal-order disclosures and the share log. An allowed share answers 200
@@ -134,7 +135,8 @@ class ShareController {
 	@GetMapping("/shares/{decisionId}")
 	Mono<ShareLogEntry> decision(@PathVariable String decisionId) {
 		return this.decisions.find(decisionId)
-			.switchIfEmpty(Mono.error(ApiProblem.notFound("unknown-decision", "No share decision " + decisionId)));
+			.switchIfEmpty(Mono.error(ApiProblem.notFound("unknown-decision", "No share decision " + decisionId)))
+			.flatMap((entry) -> Callers.mayActFor(entry.userId()).thenReturn(entry));
 	}
 
 	@GetMapping("/users/{userId}/shares")
@@ -142,7 +144,7 @@ class ShareController {
 		if (limit < 1 || limit > 1000) {
 			return Mono.error(ApiProblem.badRequest("invalid-limit", "limit must be between 1 and 1000"));
 		}
-		return this.decisions.logOf(userId, limit).collectList();
+		return Callers.mayActFor(userId).thenMany(this.decisions.logOf(userId, limit)).collectList();
 	}
 
 }

@@ -1,0 +1,75 @@
+package com.onemusic.privacy.consent;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.onemusic.privacy.testsupport.ServiceChecks;
+import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
+import com.onemusic.privacy.testsupport.TestTokens;
+
+/**
+ * An end user's token reaches only that user's consents, history, ledger and receipts;
+ * another user's are refused (403), and nothing is written for them. Publishing a policy
+ * needs an operator's scope.
+ */
+@ServiceIntegrationTest(properties = "spring.config.name=" + ConsentServiceApplication.NAME)
+class ConsentSecurityTests {
+
+	@Autowired
+	private WebTestClient web;
+
+	@Test
+	void aUserReachesOnlyTheirOwnConsents() {
+		String alice = ConsentApiTests.user();
+		String bob = ConsentApiTests.user();
+		WebTestClient asAlice = this.web.mutate()
+			.defaultHeaders(
+					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.user(alice))))
+			.build();
+		Map<String, Object> grant = ConsentApiTests.body("EXPLICIT_TICK",
+				ConsentApiTests.change("purpose.marketing-push", "GRANTED"));
+		String aliceReceipt = (String) asAlice.put()
+			.uri("/users/{user}/consents", alice)
+			.bodyValue(grant)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("receiptId");
+		ServiceChecks.assertProblem(asAlice.put().uri("/users/{user}/consents", bob).bodyValue(grant).exchange(),
+				HttpStatus.FORBIDDEN, "not-your-data");
+		this.web.get().uri("/users/{user}/consents/history", bob).exchange().expectBody().json("[]");
+
+		String bobReceipt = (String) this.web.put()
+			.uri("/users/{user}/consents", bob)
+			.bodyValue(grant)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("receiptId");
+		for (String path : new String[] { "/users/" + bob + "/consents", "/users/" + bob + "/consents/history",
+				"/users/" + bob + "/ledger/verification", "/receipts/" + bobReceipt }) {
+			ServiceChecks.assertProblem(asAlice.get().uri(path).exchange(), HttpStatus.FORBIDDEN, "not-your-data");
+		}
+		for (String path : new String[] { "/users/" + alice + "/consents", "/users/" + alice + "/consents/history",
+				"/users/" + alice + "/ledger/verification", "/receipts/" + aliceReceipt, "/scopes" }) {
+			asAlice.get().uri(path).exchange().expectStatus().isOk();
+		}
+		ServiceChecks.assertProblem(asAlice.post()
+			.uri("/policies")
+			.bodyValue(Map.of("version", "x-9", "url", "https://x.example"))
+			.exchange(), HttpStatus.FORBIDDEN, "missing-scope");
+	}
+
+}

@@ -1,0 +1,30 @@
+package com.onemusic.privacy.platform.security;
+
+import java.util.List;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Who may call a service ({@code privacy.security.*}): bearer JWTs of an OAuth2
+ * authorization server, checked against its public keys.
+ *
+ * @param enabled whether calls need a token (a {@code prod} profile refuses to start
+ * without)
+ * @param jwksUri where the authorization server publishes its public keys (JWKS)
+ * @param issuer the {@code iss} every token must name, or empty for any
+ * @param audience the {@code aud} every token must name
+ * @param publicPaths paths anyone may call (health probes; a service adds its own, e.g.
+ * partner callbacks that are authenticated by signature)
+ */
+@Validated
+@ConfigurationProperties("privacy.security")
+public record SecurityProperties(@DefaultValue("true") boolean enabled, String jwksUri, String issuer,
+		@DefaultValue("onemusic-privacy") @NotBlank String audience, @DefaultValue( {
+				"/actuator/health", "/actuator/health/**" }) @NotNull List<String> publicPaths){
+
+}

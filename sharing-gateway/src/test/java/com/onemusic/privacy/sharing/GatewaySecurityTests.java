@@ -1,0 +1,48 @@
+package com.onemusic.privacy.sharing;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.onemusic.privacy.testsupport.ServiceChecks;
+import com.onemusic.privacy.testsupport.TestTokens;
+
+/**
+ * An end user's token reads only that user's share log; it cannot ask for shares, read
+ * the partner registry or disclose under a legal order.
+ */
+@GatewayTest
+class GatewaySecurityTests {
+
+	@Autowired
+	private WebTestClient web;
+
+	@Test
+	void aUserReadsOnlyTheirOwnShareLogAndNothingElse() {
+		String alice = GatewayFixtures.user();
+		String bob = GatewayFixtures.user();
+		WebTestClient asAlice = this.web.mutate()
+			.defaultHeaders(
+					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.user(alice))))
+			.build();
+		asAlice.get().uri("/users/{user}/shares", alice).exchange().expectStatus().isOk();
+		ServiceChecks.assertProblem(asAlice.get().uri("/users/{user}/shares", bob).exchange(), HttpStatus.FORBIDDEN,
+				"not-your-data");
+		ServiceChecks.assertProblem(asAlice.post()
+			.uri("/shares")
+			.bodyValue(Map.of("partnerId", "swift-logistics", "userId", alice, "purpose", "order-delivery", "payload",
+					Map.of("orderId", "1")))
+			.exchange(), HttpStatus.FORBIDDEN, "missing-scope");
+		ServiceChecks.assertProblem(asAlice.get().uri("/partners").exchange(), HttpStatus.FORBIDDEN, "missing-scope");
+		ServiceChecks.assertProblem(asAlice.post().uri("/disclosures").bodyValue(Map.of()).exchange(),
+				HttpStatus.FORBIDDEN, "missing-scope");
+		ServiceChecks.assertProblem(asAlice.get().uri("/deliveries/overdue").exchange(), HttpStatus.FORBIDDEN,
+				"missing-scope");
+	}
+
+}
