@@ -9,8 +9,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.testsupport.ServiceChecks;
+import com.onemusic.privacy.testsupport.TestInfrastructure;
 import com.onemusic.privacy.testsupport.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * An end user's token reads only that user's share log; it cannot ask for shares, read
@@ -21,6 +25,18 @@ class GatewaySecurityTests {
 
 	@Autowired
 	private WebTestClient web;
+
+	@Test
+	void theProdProfileRefusesToStartOnDevelopmentSettings() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
+				.run(TestInfrastructure.instanceArguments("mongodb://127.0.0.1:1/never",
+						"--spring.profiles.active=prod")))
+			.withMessageContaining("sharing.user-reference-key")
+			.withMessageContaining("privacy.security.jwks-uri points at this machine")
+			.withMessageNotContaining("sharing.partners")
+			.withMessageNotContaining("ZGV2LW9ubHk");
+	}
 
 	@Test
 	void aUserReadsOnlyTheirOwnShareLogAndNothingElse() {
