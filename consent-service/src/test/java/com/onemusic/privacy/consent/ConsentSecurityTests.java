@@ -25,6 +25,25 @@ class ConsentSecurityTests {
 	private WebTestClient web;
 
 	@Test
+	void anOversizeBodyAndOperatorInjectionAreRefusedAndNothingIsWritten() {
+		String user = ConsentApiTests.user();
+		Map<String, Object> huge = ConsentApiTests.body("EXPLICIT_TICK",
+				ConsentApiTests.change("purpose.marketing-push", "GRANTED"));
+		huge.put("sourceSystem", "x".repeat(200_000));
+		ServiceChecks.assertProblem(this.web.put().uri("/users/{user}/consents", user).bodyValue(huge).exchange(),
+				HttpStatus.CONTENT_TOO_LARGE, "body-too-large");
+		ServiceChecks.assertProblem(this.web.put()
+			.uri("/users/{user}/consents", user)
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"policyVersion\":\"2026.01\",\"method\":\"EXPLICIT_TICK\",\"sourceSystem\":\"app\","
+					+ "\"changes\":[{\"scope\":{\"$gt\":\"\"},\"status\":\"GRANTED\"}]}")
+			.exchange(), HttpStatus.BAD_REQUEST, "unreadable-request");
+		ServiceChecks.assertProblem(this.web.get().uri("/users/{user}/consents/history", "{\"$gt\":\"\"}").exchange(),
+				HttpStatus.BAD_REQUEST, "invalid-user-id");
+		this.web.get().uri("/users/{user}/consents/history", user).exchange().expectBody().json("[]");
+	}
+
+	@Test
 	void aUserReachesOnlyTheirOwnConsents() {
 		String alice = ConsentApiTests.user();
 		String bob = ConsentApiTests.user();

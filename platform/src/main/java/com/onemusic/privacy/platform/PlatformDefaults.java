@@ -55,6 +55,9 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("spring.jmx.enabled", "false");
 		defaults.put("spring.jackson.deserialization.fail-on-unknown-properties", "true");
 		defaults.put("spring.webflux.problemdetails.enabled", "true");
+		// No request body of these APIs comes near this; a larger one is refused with 413
+		// before it is read into memory.
+		defaults.put("spring.http.codecs.max-in-memory-size", "64KB");
 		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.endpoint.health.show-details", "always");

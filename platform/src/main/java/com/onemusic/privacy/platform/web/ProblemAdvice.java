@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -20,8 +21,9 @@ import org.springframework.web.server.ServerWebInputException;
 
 /**
  * Answers refused requests as {@code application/problem+json}: the service's own
- * {@link ApiProblem}s, bean-validation failures with one entry per field, and unreadable
- * bodies (malformed JSON, unknown fields, wrong types) as 400, never 500.
+ * {@link ApiProblem}s, bean-validation failures with one entry per field, unreadable
+ * bodies (malformed JSON, unknown fields, wrong types) as 400, and bodies over the size
+ * limit as 413, never 500.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -61,8 +63,20 @@ public class ProblemAdvice {
 		return detail;
 	}
 
+	@ExceptionHandler(DataBufferLimitException.class)
+	ProblemDetail onTooLarge(DataBufferLimitException ex) {
+		ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+				"The request body is larger than this service takes");
+		detail.setType(new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "").type());
+		detail.setTitle("Body too large");
+		return detail;
+	}
+
 	@ExceptionHandler(ServerWebInputException.class)
 	ProblemDetail onUnreadable(ServerWebInputException ex) {
+		if (ex.getMostSpecificCause() instanceof DataBufferLimitException tooLarge) {
+			return onTooLarge(tooLarge);
+		}
 		String reason = (ex.getMostSpecificCause() != null) ? ex.getMostSpecificCause().getMessage() : ex.getReason();
 		logger.debug("Unreadable request: {}", reason);
 		ProblemDetail detail = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
