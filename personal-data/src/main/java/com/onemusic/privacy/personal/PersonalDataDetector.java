@@ -22,7 +22,7 @@ public final class PersonalDataDetector {
 
 	private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
 
-	private final List<Rule> rules;
+	private List<Rule> rules;
 
 	private final Clock clock;
 
@@ -31,6 +31,16 @@ public final class PersonalDataDetector {
 	 */
 	public PersonalDataDetector() {
 		this(Clock.systemUTC());
+	}
+
+	/**
+	 * A detector for some kinds only.
+	 * @param clock the clock
+	 * @param kinds the kinds to find
+	 */
+	public PersonalDataDetector(Clock clock, java.util.Set<PersonalDataKind> kinds) {
+		this(clock);
+		this.rules = this.rules.stream().filter((rule) -> kinds.contains(rule.kind())).toList();
 	}
 
 	public PersonalDataDetector(Clock clock) {
