@@ -86,6 +86,54 @@ class DsrSecurityTests {
 			.exchange(), HttpStatus.FORBIDDEN, "missing-scope");
 	}
 
+	@Test
+	void anOperatorShownAUsersDataIsAuditedWithWhoWhatWhenAndWhy() {
+		String carol = "u-" + UUID.randomUUID();
+		WebTestClient asCarol = this.web.mutate()
+			.defaultHeaders(
+					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.user(carol))))
+			.build();
+		String id = (String) asCarol.post()
+			.uri("/requests")
+			.bodyValue(closure(carol))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("id");
+		asCarol.get().uri("/requests/{id}", id).exchange().expectStatus().isOk();
+		this.web.get().uri("/audit?userId={user}", carol).exchange().expectBody().jsonPath("$.length()").isEqualTo(0);
+
+		this.web.get()
+			.uri("/requests/{id}", id)
+			.header("X-Access-Reason", "ticket CS-1234: user asked by phone")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.web.get()
+			.uri("/audit?userId={user}", carol)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(1)
+			.jsonPath("$[0].actor")
+			.isEqualTo("test-operator")
+			.jsonPath("$[0].action")
+			.isEqualTo("VIEW_REQUEST")
+			.jsonPath("$[0].requestId")
+			.isEqualTo(id)
+			.jsonPath("$[0].reason")
+			.isEqualTo("ticket CS-1234: user asked by phone")
+			.jsonPath("$[0].at")
+			.exists();
+		ServiceChecks.assertProblem(asCarol.get().uri("/audit?userId={user}", carol).exchange(), HttpStatus.FORBIDDEN,
+				"missing-scope");
+	}
+
 	private Map<String, Object> closure(String user) {
 		Map<String, Object> body = new HashMap<>();
 		body.put("userId", user);

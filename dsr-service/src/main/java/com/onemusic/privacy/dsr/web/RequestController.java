@@ -1,6 +1,7 @@
 package com.onemusic.privacy.dsr.web;
 
 import java.net.URI;
+import java.util.List;
 
 import jakarta.validation.Valid;
 import reactor.core.publisher.Flux;
@@ -14,9 +15,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.onemusic.privacy.dsr.audit.AuditTrail;
 import com.onemusic.privacy.dsr.export.DataExports;
 import com.onemusic.privacy.dsr.request.DsrRequest;
 import com.onemusic.privacy.dsr.request.DsrRequests;
@@ -42,9 +45,12 @@ class RequestController {
 
 	private final DataExports exports;
 
-	RequestController(DsrRequests requests, DataExports exports) {
+	private final AuditTrail audit;
+
+	RequestController(DsrRequests requests, DataExports exports, AuditTrail audit) {
 		this.requests = requests;
 		this.exports = exports;
+		this.audit = audit;
 	}
 
 	/**
@@ -79,9 +85,12 @@ class RequestController {
 
 	/** One request, with its steps, deadline and history. */
 	@GetMapping("/requests/{id}")
-	Mono<RequestView> get(@PathVariable String id) {
+	Mono<RequestView> get(@PathVariable String id,
+			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason) {
 		return this.requests.get(id)
-			.flatMap((request) -> Callers.mayActFor(request.userId()).thenReturn(request))
+			.flatMap((request) -> Callers.mayActFor(request.userId())
+				.then(this.audit.revealed("VIEW_REQUEST", id, request.userId(), reason))
+				.thenReturn(request))
 			.map(this::view);
 	}
 
@@ -93,12 +102,14 @@ class RequestController {
 	Mono<DsrApi.Page> list(@RequestParam(required = false) DsrStatus status,
 			@RequestParam(required = false) DsrType type, @RequestParam(required = false) String userId,
 			@RequestParam(required = false) SlaState sla, @RequestParam(required = false) String after,
-			@RequestParam(defaultValue = "50") int limit) {
+			@RequestParam(defaultValue = "50") int limit,
+			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason) {
 		if (limit < 1 || limit > MAX_PAGE) {
 			return Mono.error(ApiProblem.badRequest("invalid-limit", "limit must be 1 to " + MAX_PAGE));
 		}
 		// Without users:any a token lists only its own user's requests.
 		return Callers.mayActFor(userId)
+			.then(this.audit.revealed("LIST_REQUESTS", null, userId, reason))
 			.thenMany(Flux.defer(() -> this.requests.list(new RequestFilter(status, type, userId, sla, after, limit))))
 			.map(this::view)
 			.collectList()
@@ -125,13 +136,32 @@ class RequestController {
 
 	/** The export of a completed access request, as a JSON file. */
 	@GetMapping(path = "/requests/{id}/export", produces = MediaType.APPLICATION_JSON_VALUE)
-	Mono<ResponseEntity<String>> export(@PathVariable String id) {
-		return owned(id).then(Mono.defer(() -> this.exports.download(id)))
+	Mono<ResponseEntity<String>> export(@PathVariable String id,
+			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason) {
+		return this.requests.get(id)
+			.flatMap((request) -> Callers.mayActFor(request.userId())
+				.then(this.audit.revealed("DOWNLOAD_EXPORT", id, request.userId(), reason)))
+			.then(Mono.defer(() -> this.exports.download(id)))
 			.map((bundle) -> ResponseEntity.ok()
 				.header(HttpHeaders.CONTENT_DISPOSITION,
 						ContentDisposition.attachment().filename("export-" + id + ".json").build().toString())
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(bundle.content()));
+	}
+
+	/**
+	 * The audit trail: who was shown whose data, when and why.
+	 * @param userId whose, or every user's
+	 * @param limit how many at most
+	 * @return the entries, newest first
+	 */
+	@GetMapping("/audit")
+	Mono<List<AuditTrail.Entry>> audit(@RequestParam(required = false) String userId,
+			@RequestParam(defaultValue = "100") int limit) {
+		if (limit < 1 || limit > MAX_PAGE) {
+			return Mono.error(ApiProblem.badRequest("invalid-limit", "limit must be 1 to " + MAX_PAGE));
+		}
+		return this.audit.entries(userId, limit).collectList();
 	}
 
 	/** Completes when the caller may act for the request's user. */

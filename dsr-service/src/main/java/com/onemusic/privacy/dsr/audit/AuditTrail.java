@@ -1,0 +1,98 @@
+package com.onemusic.privacy.dsr.audit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.mapping.Document;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.ReactiveSecurityContextHolder;
+import org.springframework.security.core.context.SecurityContext;
+
+/**
+ * The audit trail of operator actions that reveal a user's personal data (policy 8.2.1):
+ * who (the token's subject), what (the action, the request and the user), when, and why
+ * (the {@code X-Access-Reason} the caller gave). Written before the data is answered; a
+ * user reading the user's own data is not an operator action and is not recorded.
+ */
+public class AuditTrail {
+
+	/** The header an operator gives the reason of an access in. */
+	public static final String REASON_HEADER = "X-Access-Reason";
+
+	private final ReactiveMongoTemplate mongo;
+
+	private final Clock clock;
+
+	public AuditTrail(ReactiveMongoTemplate mongo, Clock clock) {
+		this.mongo = mongo;
+		this.clock = clock;
+	}
+
+	public Mono<Void> createIndexes() {
+		return this.mongo.indexOps(Entry.COLLECTION)
+			.createIndex(new Index().on("userId", Sort.Direction.ASC).on("at", Sort.Direction.DESC))
+			.then();
+	}
+
+	/**
+	 * Records that the caller was shown a user's data, unless the caller is that user.
+	 * @param action what was done, e.g. {@code VIEW_REQUEST}
+	 * @param requestId the request concerned, or null
+	 * @param userId the user whose data it is, or null for several
+	 * @param reason the reason the caller gave, or null
+	 * @return completion once recorded
+	 */
+	public Mono<Void> revealed(String action, String requestId, String userId, String reason) {
+		return ReactiveSecurityContextHolder.getContext()
+			.map(SecurityContext::getAuthentication)
+			.map(Authentication::getName)
+			.defaultIfEmpty("anonymous")
+			.flatMap((actor) -> actor.equals(userId) ? Mono.empty() : this.mongo
+				.insert(new Entry(UUID.randomUUID().toString(), this.clock.instant(), actor, action, requestId, userId,
+						(reason != null && !reason.isBlank()) ? reason.strip() : null), Entry.COLLECTION)
+				.then());
+	}
+
+	/**
+	 * The trail of a user, newest first.
+	 * @param userId the user, or null for everyone
+	 * @param limit how many at most
+	 * @return the entries
+	 */
+	public Flux<Entry> entries(String userId, int limit) {
+		Query query = ((userId != null) ? Query.query(Criteria.where("userId").is(userId)) : new Query())
+			.with(Sort.by(Sort.Direction.DESC, "at"))
+			.limit(limit);
+		return this.mongo.find(query, Entry.class, Entry.COLLECTION);
+	}
+
+	/**
+	 * One operator action.
+	 *
+	 * @param id the entry id
+	 * @param at when
+	 * @param actor who (the token's subject)
+	 * @param action what
+	 * @param requestId the request concerned
+	 * @param userId whose data
+	 * @param reason why, as the caller gave it (null when none was given)
+	 */
+	@Document(Entry.COLLECTION)
+	public record Entry(@Id String id, Instant at, String actor, String action, String requestId, String userId,
+			String reason) {
+
+		public static final String COLLECTION = "dsr_audit";
+
+	}
+
+}
