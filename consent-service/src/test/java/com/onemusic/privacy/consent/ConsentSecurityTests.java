@@ -85,6 +85,26 @@ class ConsentSecurityTests {
 				"/users/" + alice + "/ledger/verification", "/receipts/" + aliceReceipt, "/scopes" }) {
 			asAlice.get().uri(path).exchange().expectStatus().isOk();
 		}
+		// Alice's own reads are not operator actions; the operator's read of Bob's is
+		// audited.
+		this.web.get().uri("/audit?userId={user}", alice).exchange().expectBody().jsonPath("$.length()").isEqualTo(0);
+		this.web.get()
+			.uri("/users/{user}/consents/history", bob)
+			.header("X-Access-Reason", "complaint 77: checking the withdrawal date")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.web.get()
+			.uri("/audit?userId={user}", bob)
+			.exchange()
+			.expectBody()
+			.jsonPath("$[0].action")
+			.isEqualTo("VIEW_CONSENT_HISTORY")
+			.jsonPath("$[0].actor")
+			.isEqualTo("test-operator")
+			.jsonPath("$[0].reason")
+			.isEqualTo("complaint 77: checking the withdrawal date");
+		ServiceChecks.assertProblem(asAlice.get().uri("/audit").exchange(), HttpStatus.FORBIDDEN, "missing-scope");
 		ServiceChecks.assertProblem(asAlice.post()
 			.uri("/policies")
 			.bodyValue(Map.of("version", "x-9", "url", "https://x.example"))

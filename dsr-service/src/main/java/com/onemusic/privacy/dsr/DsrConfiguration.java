@@ -20,7 +20,6 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
 import org.springframework.http.HttpMethod;
-import com.onemusic.privacy.dsr.audit.AuditTrail;
 import com.onemusic.privacy.dsr.calendar.CalendarHolder;
 import com.onemusic.privacy.dsr.export.DataExports;
 import com.onemusic.privacy.dsr.messaging.DsrOutbox;
@@ -81,9 +80,8 @@ class DsrConfiguration {
 
 	/** Indexes exist before the service takes requests. */
 	@Bean
-	SmartInitializingSingleton dsrStoreInitializer(DsrRequests requests, DsrOutbox outbox, AuditTrail audit) {
-		return () -> Mono.when(requests.createIndexes(), outbox.createIndex(), audit.createIndexes())
-			.block(Duration.ofSeconds(60));
+	SmartInitializingSingleton dsrStoreInitializer(DsrRequests requests, DsrOutbox outbox) {
+		return () -> Mono.when(requests.createIndexes(), outbox.createIndex()).block(Duration.ofSeconds(60));
 	}
 
 	@Bean(destroyMethod = "stop")
@@ -113,19 +111,12 @@ class DsrConfiguration {
 	 * {@code dsr:operate}, and may read any request.
 	 */
 	@Bean
-	AuditTrail auditTrail(ReactiveMongoTemplate mongo) {
-		return new AuditTrail(mongo, Clock.systemUTC());
-	}
-
-	@Bean
 	EndpointRules dsrEndpointRules() {
 		String submit = EndpointRules.scope("dsr:submit");
 		String operate = EndpointRules.scope("dsr:operate");
 		return (exchanges) -> exchanges
 			.pathMatchers(HttpMethod.POST, "/requests/*/extension", "/requests/*/steps/*/reminder",
 					"/requests/*/completion")
-			.hasAuthority(operate)
-			.pathMatchers(HttpMethod.GET, "/audit")
 			.hasAuthority(operate)
 			.pathMatchers(HttpMethod.POST, "/requests", "/requests/*/verification", "/requests/*/verification-code")
 			.hasAuthority(submit)

@@ -124,7 +124,7 @@ class DsrSecurityTests {
 			.isEqualTo("test-operator")
 			.jsonPath("$[0].action")
 			.isEqualTo("VIEW_REQUEST")
-			.jsonPath("$[0].requestId")
+			.jsonPath("$[0].resourceId")
 			.isEqualTo(id)
 			.jsonPath("$[0].reason")
 			.isEqualTo("ticket CS-1234: user asked by phone")

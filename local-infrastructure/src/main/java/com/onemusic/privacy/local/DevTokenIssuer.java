@@ -61,7 +61,7 @@ public final class DevTokenIssuer implements AutoCloseable {
 
 	/** What an operator may do. */
 	public static final List<String> OPERATOR_SCOPES = List.of("consent:read", "consent:admin", "dsr:operate",
-			"share:read", "partner:admin", "stats:read", "legal:disclose", "users:any");
+			"share:read", "partner:admin", "stats:read", "legal:disclose", "audit:read", "users:any");
 
 	private final HttpServer server;
 

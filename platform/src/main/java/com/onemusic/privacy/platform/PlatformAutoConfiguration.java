@@ -40,6 +40,9 @@ import com.onemusic.privacy.platform.outbox.MongoLease;
 import com.onemusic.privacy.platform.outbox.OutboxProperties;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
 import com.onemusic.privacy.platform.outbox.OutboxSource;
+import com.onemusic.privacy.platform.security.AuditController;
+import com.onemusic.privacy.platform.security.AuditTrail;
+import com.onemusic.privacy.platform.security.EndpointRules;
 import com.onemusic.privacy.platform.web.ProblemAdvice;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
@@ -141,6 +144,30 @@ public class PlatformAutoConfiguration {
 		return new OutboxRelay(sources, template,
 				new MongoLease(mongoTemplate, applicationName + "-outbox-relay", properties.leaseTtl()),
 				properties.pollInterval(), properties.batchSize(), properties.sendTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AuditTrail auditTrail(ReactiveMongoTemplate mongoTemplate) {
+		return new AuditTrail(mongoTemplate, java.time.Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnProperty(name = "privacy.security.audit-endpoint", havingValue = "true", matchIfMissing = true)
+	AuditController auditController(AuditTrail auditTrail) {
+		return new AuditController(auditTrail);
+	}
+
+	/** Reading the audit trail needs {@code audit:read}. */
+	@Bean
+	EndpointRules auditEndpointRules() {
+		return (exchanges) -> exchanges.pathMatchers(org.springframework.http.HttpMethod.GET, "/audit")
+			.hasAuthority(EndpointRules.scope("audit:read"));
+	}
+
+	@Bean
+	org.springframework.beans.factory.SmartInitializingSingleton auditTrailIndexes(AuditTrail auditTrail) {
+		return () -> auditTrail.createIndexes().block(java.time.Duration.ofSeconds(60));
 	}
 
 	@Bean

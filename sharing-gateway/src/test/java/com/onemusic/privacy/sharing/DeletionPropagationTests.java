@@ -234,6 +234,35 @@ class DeletionPropagationTests {
 	}
 
 	@Test
+	void whileTheWebhookSecretIsRotatedEitherSecretVerifiesTheWebhook() throws Exception {
+		String oldSecret = GatewayFixtures.secret();
+		String newSecret = GatewayFixtures.secret();
+		// The partner still verifies with the old secret.
+		PartnerStub stub = new PartnerStub(oldSecret);
+		this.stubs.add(stub);
+		String id = "p-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, Object> partner = new java.util.HashMap<>(GatewayFixtures.partner("SERVICE_PROVIDER", stub.url(),
+				oldSecret, List.of(GatewayFixtures.secret()), "purpose.unused"));
+		this.web.put().uri("/partners/{id}", id).bodyValue(partner).exchange().expectStatus().isCreated();
+		partner.put("webhookSecret", newSecret);
+		partner.put("previousWebhookSecret", oldSecret);
+		this.web.put().uri("/partners/{id}", id).bodyValue(partner).exchange().expectStatus().isOk();
+		Partner rotated = new Partner(id, stub, null, null);
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		share(rotated, user);
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, "dsr-" + UUID.randomUUID(), DeletionKind.DELETION));
+		PartnerStub.Received webhook = awaitWebhooks(rotated, 1).get(0);
+		assertThat(webhook.verdict()).as("verified with the old secret").isEqualTo(StandardWebhooks.Verdict.VALID);
+		assertThat(webhook.signature().split(" ")).hasSize(2);
+		assertThat(StandardWebhooks.verify(List.of(newSecret), webhook.id(), webhook.timestamp(), webhook.signature(),
+				webhook.body().getBytes(StandardCharsets.UTF_8), Instant.now(), Duration.ofMinutes(5)))
+			.as("and with the new one")
+			.isEqualTo(StandardWebhooks.Verdict.VALID);
+	}
+
+	@Test
 	void aShareAllowedWhileTheRequestWasHandledIsCarriedToo() throws Exception {
 		Partner partner = partner("SERVICE_PROVIDER");
 		String user = GatewayFixtures.user();

@@ -29,6 +29,7 @@ import com.onemusic.privacy.consent.web.ConsentViews.ConsentView;
 import com.onemusic.privacy.consent.web.ConsentViews.HistoryEntry;
 import com.onemusic.privacy.consent.web.ConsentViews.UserConsents;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
+import com.onemusic.privacy.platform.security.AuditTrail;
 import com.onemusic.privacy.platform.security.Callers;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
@@ -47,12 +48,15 @@ class ConsentController {
 
 	private final SingletonSupplier<OutboxRelay> relay;
 
+	private final AuditTrail audit;
+
 	ConsentController(ConsentLedger ledger, PolicyService policies, ScopeCatalog catalog,
-			ObjectProvider<OutboxRelay> relay) {
+			ObjectProvider<OutboxRelay> relay, AuditTrail audit) {
 		this.ledger = ledger;
 		this.policies = policies;
 		this.catalog = catalog;
 		this.relay = SingletonSupplier.of(relay::getIfAvailable);
+		this.audit = audit;
 	}
 
 	/**
@@ -97,8 +101,10 @@ class ConsentController {
 	/** The user's consents now, or as they were at {@code at} (ISO-8601 instant). */
 	@GetMapping("/users/{userId}/consents")
 	Mono<UserConsents> consents(@PathVariable String userId,
+			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
 		return Callers.mayActFor(userId)
+			.then(this.audit.revealed("VIEW_CONSENTS", null, userId, reason))
 			.then(this.ledger.state(userId, at))
 			.zipWith(this.policies.history())
 			.map((result) -> new UserConsents(userId, at,
@@ -108,9 +114,14 @@ class ConsentController {
 
 	/** Every change of the user's consents, in the order recorded. */
 	@GetMapping("/users/{userId}/consents/history")
-	Mono<List<HistoryEntry>> history(@PathVariable String userId) {
+	Mono<List<HistoryEntry>> history(@PathVariable String userId,
+			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason) {
 		ConsentRules.checkUserId(userId);
-		return Callers.mayActFor(userId).thenMany(this.ledger.entries(userId)).map(HistoryEntry::of).collectList();
+		return Callers.mayActFor(userId)
+			.then(this.audit.revealed("VIEW_CONSENT_HISTORY", null, userId, reason))
+			.thenMany(this.ledger.entries(userId))
+			.map(HistoryEntry::of)
+			.collectList();
 	}
 
 	/** Checks the user's hash chain and names the first broken link. */

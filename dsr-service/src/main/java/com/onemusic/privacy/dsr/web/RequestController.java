@@ -1,7 +1,6 @@
 package com.onemusic.privacy.dsr.web;
 
 import java.net.URI;
-import java.util.List;
 
 import jakarta.validation.Valid;
 import reactor.core.publisher.Flux;
@@ -19,7 +18,6 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import com.onemusic.privacy.dsr.audit.AuditTrail;
 import com.onemusic.privacy.dsr.export.DataExports;
 import com.onemusic.privacy.dsr.request.DsrRequest;
 import com.onemusic.privacy.dsr.request.DsrRequests;
@@ -29,6 +27,7 @@ import com.onemusic.privacy.dsr.request.RequestFilter;
 import com.onemusic.privacy.dsr.request.SlaState;
 import com.onemusic.privacy.dsr.request.SubmitCommand;
 import com.onemusic.privacy.dsr.web.DsrApi.RequestView;
+import com.onemusic.privacy.platform.security.AuditTrail;
 import com.onemusic.privacy.platform.security.Callers;
 import com.onemusic.privacy.platform.web.ApiProblem;
 
@@ -147,21 +146,6 @@ class RequestController {
 						ContentDisposition.attachment().filename("export-" + id + ".json").build().toString())
 				.contentType(MediaType.APPLICATION_JSON)
 				.body(bundle.content()));
-	}
-
-	/**
-	 * The audit trail: who was shown whose data, when and why.
-	 * @param userId whose, or every user's
-	 * @param limit how many at most
-	 * @return the entries, newest first
-	 */
-	@GetMapping("/audit")
-	Mono<List<AuditTrail.Entry>> audit(@RequestParam(required = false) String userId,
-			@RequestParam(defaultValue = "100") int limit) {
-		if (limit < 1 || limit > MAX_PAGE) {
-			return Mono.error(ApiProblem.badRequest("invalid-limit", "limit must be 1 to " + MAX_PAGE));
-		}
-		return this.audit.entries(userId, limit).collectList();
 	}
 
 	/** Completes when the caller may act for the request's user. */

@@ -153,7 +153,12 @@ public class WebhookDispatcher implements SmartLifecycle {
 		Instant start = this.clock.instant();
 		long timestamp = start.getEpochSecond();
 		byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
-		String signature = StandardWebhooks.sign(partner.get().webhookSecret(), delivery.id(), timestamp, body);
+		// While the secret is rotated, a signature under each: the partner verifies with
+		// whichever it holds.
+		String signature = StandardWebhooks.sign(partner.get().webhookSecret(), delivery.id(), timestamp, body)
+				+ ((partner.get().previousWebhookSecret() != null) ? " "
+						+ StandardWebhooks.sign(partner.get().previousWebhookSecret(), delivery.id(), timestamp, body)
+						: "");
 		return this.client.post()
 			.uri(partner.get().webhookUrl())
 			.contentType(MediaType.APPLICATION_JSON)

@@ -19,6 +19,7 @@ import com.onemusic.privacy.sharing.partner.PartnerSpec.PurposeContract;
  * @param active whether data may be shared with it
  * @param webhookUrl where deletion webhooks go
  * @param webhookSecret the secret webhooks are signed with
+ * @param previousWebhookSecret the secret it replaces while it is rotated, else null
  * @param callbackSecrets the secrets its callbacks may be signed with
  * @param purposes the purposes and their contracts
  * @param managedBy {@code configuration} or {@code api}
@@ -26,8 +27,8 @@ import com.onemusic.privacy.sharing.partner.PartnerSpec.PurposeContract;
  */
 @Document(Partner.COLLECTION)
 public record Partner(@Id String id, String name, PartnerCategory category, boolean active, String webhookUrl,
-		String webhookSecret, List<String> callbackSecrets, Map<String, PurposeContract> purposes, String managedBy,
-		Instant updatedAt) {
+		String webhookSecret, String previousWebhookSecret, List<String> callbackSecrets,
+		Map<String, PurposeContract> purposes, String managedBy, Instant updatedAt) {
 
 	public static final String COLLECTION = "partners";
 

@@ -157,8 +157,8 @@ public class PartnerRegistry implements AutoCloseable {
 
 	private static Partner toPartner(String id, PartnerSpec spec, String managedBy) {
 		return new Partner(id, spec.name().strip(), spec.category(), spec.active() == null || spec.active(),
-				spec.webhookUrl(), spec.webhookSecret(), List.copyOf(spec.callbackSecrets()),
-				new LinkedHashMap<>(spec.purposes()), managedBy, Instant.now());
+				spec.webhookUrl(), spec.webhookSecret(), spec.previousWebhookSecret(),
+				List.copyOf(spec.callbackSecrets()), new LinkedHashMap<>(spec.purposes()), managedBy, Instant.now());
 	}
 
 	/**
@@ -184,6 +184,9 @@ public class PartnerRegistry implements AutoCloseable {
 		checkUrl(spec.webhookUrl(), errors);
 		if (!isSecret(spec.webhookSecret())) {
 			errors.add("webhookSecret must be 'whsec_' followed by base64 of 24 to 64 bytes");
+		}
+		if (spec.previousWebhookSecret() != null && !isSecret(spec.previousWebhookSecret())) {
+			errors.add("previousWebhookSecret, when given, must be 'whsec_' followed by base64 of 24 to 64 bytes");
 		}
 		if (spec.callbackSecrets() == null || spec.callbackSecrets().isEmpty() || spec.callbackSecrets().size() > 2) {
 			errors.add("callbackSecrets must hold one secret, or two while one is rotated");

@@ -16,12 +16,15 @@ import com.onemusic.privacy.events.PartnerCategory;
  * @param webhookUrl where deletion webhooks go
  * @param webhookSecret the secret deletion webhooks are signed with ({@code whsec_} and
  * base64 of 24 to 64 bytes); never answered or logged
+ * @param previousWebhookSecret while the webhook secret is rotated, the one it replaces:
+ * webhooks then carry a signature under each, so the partner may switch when it likes
  * @param callbackSecrets the secrets the partner signs its callbacks with: one, or two
  * while a secret is rotated; never answered or logged
  * @param purposes the purposes the partner may receive data for, each with its contract
  */
 public record PartnerSpec(String id, String name, PartnerCategory category, Boolean active, String webhookUrl,
-		String webhookSecret, List<String> callbackSecrets, Map<String, PurposeContract> purposes) {
+		String webhookSecret, String previousWebhookSecret, List<String> callbackSecrets,
+		Map<String, PurposeContract> purposes) {
 
 	@Override
 	public String toString() {

@@ -16,9 +16,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import com.onemusic.privacy.platform.security.AuditTrail;
 import com.onemusic.privacy.platform.security.Callers;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.partner.UserReferences;
@@ -42,9 +44,12 @@ class ShareController {
 
 	private final UserReferences references;
 
-	ShareController(ShareDecisions decisions, UserReferences references) {
+	private final AuditTrail audit;
+
+	ShareController(ShareDecisions decisions, UserReferences references, AuditTrail audit) {
 		this.decisions = decisions;
 		this.references = references;
+		this.audit = audit;
 	}
 
 	/**
@@ -133,18 +138,25 @@ class ShareController {
 	}
 
 	@GetMapping("/shares/{decisionId}")
-	Mono<ShareLogEntry> decision(@PathVariable String decisionId) {
+	Mono<ShareLogEntry> decision(@PathVariable String decisionId,
+			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason) {
 		return this.decisions.find(decisionId)
 			.switchIfEmpty(Mono.error(ApiProblem.notFound("unknown-decision", "No share decision " + decisionId)))
-			.flatMap((entry) -> Callers.mayActFor(entry.userId()).thenReturn(entry));
+			.flatMap((entry) -> Callers.mayActFor(entry.userId())
+				.then(this.audit.revealed("VIEW_SHARE_DECISION", decisionId, entry.userId(), reason))
+				.thenReturn(entry));
 	}
 
 	@GetMapping("/users/{userId}/shares")
-	Mono<List<ShareLogEntry>> logOf(@PathVariable String userId, @RequestParam(defaultValue = "100") int limit) {
+	Mono<List<ShareLogEntry>> logOf(@PathVariable String userId, @RequestParam(defaultValue = "100") int limit,
+			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason) {
 		if (limit < 1 || limit > 1000) {
 			return Mono.error(ApiProblem.badRequest("invalid-limit", "limit must be between 1 and 1000"));
 		}
-		return Callers.mayActFor(userId).thenMany(this.decisions.logOf(userId, limit)).collectList();
+		return Callers.mayActFor(userId)
+			.then(this.audit.revealed("VIEW_SHARE_LOG", null, userId, reason))
+			.thenMany(this.decisions.logOf(userId, limit))
+			.collectList();
 	}
 
 }

@@ -1,4 +1,4 @@
-package com.onemusic.privacy.dsr.audit;
+package com.onemusic.privacy.platform.security;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -19,10 +19,11 @@ import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.core.context.SecurityContext;
 
 /**
- * The audit trail of operator actions that reveal a user's personal data (policy 8.2.1):
- * who (the token's subject), what (the action, the request and the user), when, and why
- * (the {@code X-Access-Reason} the caller gave). Written before the data is answered; a
- * user reading the user's own data is not an operator action and is not recorded.
+ * The audit trail of operator actions that reveal a user's personal data (policy 8.2.1),
+ * in every service: who (the token's subject), what (the action, the resource and the
+ * user), when, and why (the {@code X-Access-Reason} the caller gave). Written before the
+ * data is answered; a user reading the user's own data is not an operator action and is
+ * not recorded. {@code GET /audit?userId=&limit=} reads it, with {@code audit:read}.
  */
 public class AuditTrail {
 
@@ -47,18 +48,18 @@ public class AuditTrail {
 	/**
 	 * Records that the caller was shown a user's data, unless the caller is that user.
 	 * @param action what was done, e.g. {@code VIEW_REQUEST}
-	 * @param requestId the request concerned, or null
+	 * @param resourceId the resource shown (a request, a receipt, a decision), or null
 	 * @param userId the user whose data it is, or null for several
 	 * @param reason the reason the caller gave, or null
 	 * @return completion once recorded
 	 */
-	public Mono<Void> revealed(String action, String requestId, String userId, String reason) {
+	public Mono<Void> revealed(String action, String resourceId, String userId, String reason) {
 		return ReactiveSecurityContextHolder.getContext()
 			.map(SecurityContext::getAuthentication)
 			.map(Authentication::getName)
 			.defaultIfEmpty("anonymous")
 			.flatMap((actor) -> actor.equals(userId) ? Mono.empty() : this.mongo
-				.insert(new Entry(UUID.randomUUID().toString(), this.clock.instant(), actor, action, requestId, userId,
+				.insert(new Entry(UUID.randomUUID().toString(), this.clock.instant(), actor, action, resourceId, userId,
 						(reason != null && !reason.isBlank()) ? reason.strip() : null), Entry.COLLECTION)
 				.then());
 	}
@@ -83,15 +84,15 @@ public class AuditTrail {
 	 * @param at when
 	 * @param actor who (the token's subject)
 	 * @param action what
-	 * @param requestId the request concerned
+	 * @param resourceId the resource shown
 	 * @param userId whose data
 	 * @param reason why, as the caller gave it (null when none was given)
 	 */
 	@Document(Entry.COLLECTION)
-	public record Entry(@Id String id, Instant at, String actor, String action, String requestId, String userId,
+	public record Entry(@Id String id, Instant at, String actor, String action, String resourceId, String userId,
 			String reason) {
 
-		public static final String COLLECTION = "dsr_audit";
+		public static final String COLLECTION = "audit_trail";
 
 	}
 
