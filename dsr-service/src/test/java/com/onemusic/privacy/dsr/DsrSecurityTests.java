@@ -134,6 +134,28 @@ class DsrSecurityTests {
 				"missing-scope");
 	}
 
+	@Test
+	void injectionAndOversizeBodiesAreRefusedAndNothingIsWritten() {
+		String user = "u-" + UUID.randomUUID();
+		ServiceChecks.assertProblem(this.web.post()
+			.uri("/requests")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"userId\":{\"$gt\":\"\"},\"type\":\"ACCESS\",\"channel\":\"APP\"}")
+			.exchange(), HttpStatus.BAD_REQUEST, "unreadable-request");
+		Map<String, Object> huge = closure(user);
+		huge.put("details", "x".repeat(100_000));
+		ServiceChecks.assertProblem(this.web.post().uri("/requests").bodyValue(huge).exchange(),
+				HttpStatus.CONTENT_TOO_LARGE, "body-too-large");
+		this.web.get()
+			.uri("/requests?userId={user}", user)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.items.length()")
+			.isEqualTo(0);
+	}
+
 	private Map<String, Object> closure(String user) {
 		Map<String, Object> body = new HashMap<>();
 		body.put("userId", user);

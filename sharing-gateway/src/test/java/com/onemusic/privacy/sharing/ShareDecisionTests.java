@@ -182,6 +182,17 @@ class ShareDecisionTests {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"partnerId\":")
 			.exchange(), HttpStatus.BAD_REQUEST, "unreadable-request");
+		ServiceChecks.assertProblem(this.web.post()
+			.uri("/shares")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"partnerId\":{\"$gt\":\"\"},\"userId\":\"" + user
+					+ "\",\"purpose\":\"delivery\",\"payload\":{}}")
+			.exchange(), HttpStatus.BAD_REQUEST, "unreadable-request");
+		ServiceChecks.assertProblem(this.web.post()
+			.uri("/shares")
+			.bodyValue(Map.of("partnerId", this.partnerId, "userId", user, "purpose", "delivery", "payload",
+					Map.of("address", "x".repeat(100_000))))
+			.exchange(), HttpStatus.CONTENT_TOO_LARGE, "body-too-large");
 		this.web.get().uri("/users/{user}/shares", user).exchange().expectStatus().isOk().expectBody().json("[]");
 	}
 
