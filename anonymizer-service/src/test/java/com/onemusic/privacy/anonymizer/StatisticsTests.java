@@ -115,6 +115,12 @@ class StatisticsTests {
 				HttpStatus.BAD_REQUEST, "unknown-collection");
 		problem(this.web.post().uri("/masking").bodyValue(Map.of("kind", "PASSPORT", "value", "x")),
 				HttpStatus.BAD_REQUEST, "unreadable-request");
+		problem(this.web.post()
+			.uri("/masking")
+			.contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+			.bodyValue("{\"kind\":\"TEXT\",\"value\":{\"$gt\":\"\"}}"), HttpStatus.BAD_REQUEST, "unreadable-request");
+		problem(this.web.post().uri("/masking").bodyValue(Map.of("kind", "TEXT", "value", "x".repeat(100_000))),
+				HttpStatus.CONTENT_TOO_LARGE, "body-too-large");
 	}
 
 	@Test
