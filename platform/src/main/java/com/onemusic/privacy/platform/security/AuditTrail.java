@@ -14,9 +14,6 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.ReactiveSecurityContextHolder;
-import org.springframework.security.core.context.SecurityContext;
 
 /**
  * The audit trail of operator actions that reveal a user's personal data (policy 8.2.1),
@@ -54,10 +51,7 @@ public class AuditTrail {
 	 * @return completion once recorded
 	 */
 	public Mono<Void> revealed(String action, String resourceId, String userId, String reason) {
-		return ReactiveSecurityContextHolder.getContext()
-			.map(SecurityContext::getAuthentication)
-			.map(Authentication::getName)
-			.defaultIfEmpty("anonymous")
+		return Callers.name()
 			.flatMap((actor) -> actor.equals(userId) ? Mono.empty() : this.mongo
 				.insert(new Entry(UUID.randomUUID().toString(), this.clock.instant(), actor, action, resourceId, userId,
 						(reason != null && !reason.isBlank()) ? reason.strip() : null), Entry.COLLECTION)
