@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -43,6 +44,7 @@ import com.onemusic.privacy.platform.outbox.OutboxSource;
 import com.onemusic.privacy.platform.security.AuditController;
 import com.onemusic.privacy.platform.security.AuditTrail;
 import com.onemusic.privacy.platform.security.EndpointRules;
+import com.onemusic.privacy.platform.web.KeepAliveReadGuard;
 import com.onemusic.privacy.platform.web.ProblemAdvice;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
@@ -173,6 +175,13 @@ public class PlatformAutoConfiguration {
 	@Bean
 	ProblemAdvice problemAdvice() {
 		return new ProblemAdvice();
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "reactor.netty.http.server.HttpServer")
+	@ConditionalOnProperty(name = "privacy.http.keep-alive-read-guard", havingValue = "true", matchIfMissing = true)
+	KeepAliveReadGuard keepAliveReadGuard() {
+		return new KeepAliveReadGuard();
 	}
 
 	@Bean(destroyMethod = "close")
