@@ -12,6 +12,12 @@ import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 @ServiceIntegrationTest(properties = "spring.config.name=" + AnonymizerServiceApplication.NAME)
 class AnonymizerServiceApplicationTests extends ServiceContractTests {
 
+	/** The anonymizer holds no data of a named user: nothing it answers is per user. */
+	@Override
+	protected boolean hasUserPaths() {
+		return false;
+	}
+
 	@Test
 	void publishesItsOpenApiDescription() {
 		this.web.get()

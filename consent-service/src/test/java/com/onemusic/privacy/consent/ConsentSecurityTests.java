@@ -1,5 +1,6 @@
 package com.onemusic.privacy.consent;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 import com.onemusic.privacy.testsupport.TestTokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An end user's token reaches only that user's consents, history, ledger and receipts;
@@ -94,10 +97,26 @@ class ConsentSecurityTests {
 			.exchange()
 			.expectStatus()
 			.isOk();
+		// An operator who gives no reason is shown nothing, and nothing is recorded.
+		WebTestClient withoutReason = this.web.mutate()
+			.defaultHeaders((headers) -> headers.remove("X-Access-Reason"))
+			.build();
+		ServiceChecks.assertProblem(withoutReason.get().uri("/users/{user}/consents", bob).exchange(),
+				HttpStatus.BAD_REQUEST, "access-reason-required");
+		ServiceChecks.assertProblem(withoutReason.get()
+			.uri("/users/{user}/consents", bob)
+			.header("X-Access-Reason", "x".repeat(501))
+			.exchange(), HttpStatus.BAD_REQUEST, "access-reason-too-long");
 		this.web.get()
 			.uri("/audit?userId={user}", bob)
 			.exchange()
 			.expectBody()
+			// The two reads of Bob's history (the first with the test client's reason);
+			// the
+			// refused reads wrote nothing.
+			.jsonPath("$[*].action")
+			.value((List<String> actions) -> assertThat(actions).containsExactly("VIEW_CONSENT_HISTORY",
+					"VIEW_CONSENT_HISTORY"))
 			.jsonPath("$[0].action")
 			.isEqualTo("VIEW_CONSENT_HISTORY")
 			.jsonPath("$[0].actor")

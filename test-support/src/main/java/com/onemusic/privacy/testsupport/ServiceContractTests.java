@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -44,6 +45,16 @@ public abstract class ServiceContractTests {
 	 * @return method and path of each
 	 */
 	protected List<String[]> operations() {
+		return operations("x-1");
+	}
+
+	/**
+	 * Every operation of the service's OpenAPI description, with its path variables
+	 * filled in.
+	 * @param variable the value of every path variable
+	 * @return method and path of each
+	 */
+	protected List<String[]> operations(String variable) {
 		JsonNode paths = JsonMapper.builder()
 			.build()
 			.readTree(this.web.get()
@@ -59,7 +70,7 @@ public abstract class ServiceContractTests {
 		for (Map.Entry<String, JsonNode> path : paths.properties()) {
 			for (Map.Entry<String, JsonNode> operation : path.getValue().properties()) {
 				operations.add(new String[] { operation.getKey().toUpperCase(Locale.ROOT),
-						path.getKey().replaceAll("\\{[^}]+}", "x-1") });
+						path.getKey().replaceAll("\\{[^}]+}", variable) });
 			}
 		}
 		assertThat(operations).as("operations in the OpenAPI description").isNotEmpty();
@@ -73,6 +84,14 @@ public abstract class ServiceContractTests {
 	 */
 	protected List<String> publicPaths() {
 		return List.of();
+	}
+
+	/**
+	 * Whether the service offers paths under {@code /users/{userId}/}.
+	 * @return true unless a service says otherwise
+	 */
+	protected boolean hasUserPaths() {
+		return true;
 	}
 
 	@Test
@@ -126,6 +145,41 @@ public abstract class ServiceContractTests {
 	private static WebTestClient.RequestHeadersSpec<?> withBody(WebTestClient.RequestBodySpec request, String method) {
 		return ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method))
 				? request.contentType(MediaType.APPLICATION_JSON).bodyValue("{}") : request;
+	}
+
+	/**
+	 * Every operation under {@code /users/{userId}/} refuses an end user's token for
+	 * another user (403 {@code not-your-data}, whatever the body), and lets the user's
+	 * own token past that check.
+	 */
+	@Test
+	void everyUserPathRefusesAnotherUsersToken() {
+		WebTestClient asAlice = this.web.mutate()
+			.defaultHeaders(
+					(headers) -> headers.set("Authorization", TestTokens.bearer(TestTokens.user("contract-alice"))))
+			.build();
+		List<String[]> userOperations = operations("contract-bob").stream()
+			.filter((operation) -> operation[1].startsWith("/users/contract-bob/"))
+			.toList();
+		if (hasUserPaths()) {
+			assertThat(userOperations).as("operations under /users/{userId}/").isNotEmpty();
+		}
+		else {
+			assertThat(userOperations).as("operations under /users/{userId}/ of a service without user paths")
+				.isEmpty();
+		}
+		for (String[] operation : userOperations) {
+			ServiceChecks.assertProblem(
+					withBody(asAlice.method(HttpMethod.valueOf(operation[0])).uri(operation[1]), operation[0])
+						.exchange(),
+					HttpStatus.FORBIDDEN, "not-your-data");
+			String own = operation[1].replace("/users/contract-bob/", "/users/contract-alice/");
+			int status = withBody(asAlice.method(HttpMethod.valueOf(operation[0])).uri(own), operation[0]).exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.value();
+			assertThat(status).as(operation[0] + " " + own).isNotIn(401, 403);
+		}
 	}
 
 	@Test

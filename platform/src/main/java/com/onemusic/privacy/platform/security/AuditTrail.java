@@ -15,12 +15,16 @@ import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
+import com.onemusic.privacy.platform.web.ApiProblem;
+
 /**
  * The audit trail of operator actions that reveal a user's personal data (policy 8.2.1),
  * in every service: who (the token's subject), what (the action, the resource and the
- * user), when, and why (the {@code X-Access-Reason} the caller gave). Written before the
- * data is answered; a user reading the user's own data is not an operator action and is
- * not recorded. {@code GET /audit?userId=&limit=} reads it, with {@code audit:read}.
+ * user), when, and why (the {@code X-Access-Reason} the caller must give: without one,
+ * 400 {@code access-reason-required} and nothing is shown). Written before the data is
+ * answered; a user reading the user's own data is not an operator action, needs no reason
+ * and is not recorded. {@code GET /audit?userId=&limit=} reads it, with
+ * {@code audit:read}.
  */
 public class AuditTrail {
 
@@ -42,20 +46,37 @@ public class AuditTrail {
 			.then();
 	}
 
+	/** The longest reason kept. */
+	public static final int MAX_REASON_LENGTH = 500;
+
 	/**
 	 * Records that the caller was shown a user's data, unless the caller is that user.
 	 * @param action what was done, e.g. {@code VIEW_REQUEST}
 	 * @param resourceId the resource shown (a request, a receipt, a decision), or null
 	 * @param userId the user whose data it is, or null for several
 	 * @param reason the reason the caller gave, or null
-	 * @return completion once recorded
+	 * @return completion once recorded; 400 {@code access-reason-required} when another
+	 * caller than the user gave no reason
 	 */
 	public Mono<Void> revealed(String action, String resourceId, String userId, String reason) {
-		return Callers.name()
-			.flatMap((actor) -> actor.equals(userId) ? Mono.empty() : this.mongo
+		return Callers.name().flatMap((actor) -> {
+			if (actor.equals(userId)) {
+				return Mono.empty();
+			}
+			if (reason == null || reason.isBlank()) {
+				return Mono.error(ApiProblem.badRequest("access-reason-required",
+						"Viewing another user's data needs the reason in the " + REASON_HEADER
+								+ " header (e.g. a ticket number); it is kept in the audit trail"));
+			}
+			if (reason.length() > MAX_REASON_LENGTH) {
+				return Mono.error(ApiProblem.badRequest("access-reason-too-long",
+						REASON_HEADER + " takes at most " + MAX_REASON_LENGTH + " characters"));
+			}
+			return this.mongo
 				.insert(new Entry(UUID.randomUUID().toString(), this.clock.instant(), actor, action, resourceId, userId,
-						(reason != null && !reason.isBlank()) ? reason.strip() : null), Entry.COLLECTION)
-				.then());
+						reason.strip()), Entry.COLLECTION)
+				.then();
+		});
 	}
 
 	/**
@@ -80,7 +101,7 @@ public class AuditTrail {
 	 * @param action what
 	 * @param resourceId the resource shown
 	 * @param userId whose data
-	 * @param reason why, as the caller gave it (null when none was given)
+	 * @param reason why, as the caller gave it
 	 */
 	@Document(Entry.COLLECTION)
 	public record Entry(@Id String id, Instant at, String actor, String action, String resourceId, String userId,

@@ -16,6 +16,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -33,8 +34,10 @@ import org.springframework.web.server.ServerWebExchange;
  * Every service is an OAuth2 resource server: each call but the health probes (and what a
  * service declares public) needs a bearer JWT signed by a key of the configured JWKS,
  * unexpired, for this audience (and issuer, when set); each endpoint needs the scopes its
- * service's {@link EndpointRules} name. Refusals are {@code application/problem+json}:
- * 401 without a valid token, 403 without the scope. Stateless: no session, no cookie, no
+ * service's {@link EndpointRules} name; a path under {@code /users/{userId}/} is reached
+ * only by that user's own token or one that acts for any user ({@link UserPathGuard}),
+ * before its body is even read. Refusals are {@code application/problem+json}: 401
+ * without a valid token, 403 without the scope. Stateless: no session, no cookie, no
  * CSRF.
  */
 @AutoConfiguration
@@ -69,6 +72,7 @@ public class PlatformSecurityConfiguration {
 					(handling) -> handling.authenticationEntryPoint(PlatformSecurityConfiguration::unauthenticated)
 						.accessDeniedHandler((exchange, denied) -> problem(exchange, HttpStatus.FORBIDDEN,
 								"missing-scope", "This token lacks the scope this endpoint needs")))
+			.addFilterAfter(new UserPathGuard(), SecurityWebFiltersOrder.AUTHORIZATION)
 			.build();
 	}
 
@@ -99,7 +103,7 @@ public class PlatformSecurityConfiguration {
 				tokenGiven ? "The bearer token is not valid: " + failure.getMessage() : "A bearer token is required");
 	}
 
-	private static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String type, String detail) {
+	static Mono<Void> problem(ServerWebExchange exchange, HttpStatus status, String type, String detail) {
 		exchange.getResponse().setStatusCode(status);
 		exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
 		String body = "{\"type\":\"https://privacy.onemusic.example/problems/" + type + "\",\"title\":\""
