@@ -1,5 +1,8 @@
 package com.onemusic.privacy.launcher;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,22 +104,39 @@ public final class LocalSystem implements AutoCloseable {
 		return new LocalSystem(infrastructure, services);
 	}
 
-	private static ConfigurableApplicationContext startService(String name, int port,
+	private static ConfigurableApplicationContext startService(String name, int requestedPort,
 			LocalInfrastructure infrastructure) {
 		MDC.put("service", name);
 		try {
+			// Port 0 (any) is chosen here, so that the gateway can tell partners where
+			// its callback endpoint is.
+			int port = (requestedPort != 0) ? requestedPort : freePort();
+			List<String> arguments = new ArrayList<>(List.of("--server.port=" + port,
+					"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
+					"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
+					"--spring.mongodb.uri=" + infrastructure.mongoUri(name),
+					"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
+					"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer()));
+			if (SharingGatewayApplication.NAME.equals(name)) {
+				arguments.add("--sharing.callback-base-url=http://127.0.0.1:" + port);
+			}
 			return PrivacyService.builder(applicationClass(name), name)
 				.registerShutdownHook(false)
 				.bannerMode(Banner.Mode.OFF)
 				// As command-line arguments, so they win over every other source.
-				.run("--server.port=" + port, "--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
-						"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-						"--spring.mongodb.uri=" + infrastructure.mongoUri(name),
-						"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
-						"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer());
+				.run(arguments.toArray(String[]::new));
 		}
 		finally {
 			MDC.remove("service");
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("No free port for a service", ex);
 		}
 	}
 
