@@ -89,8 +89,20 @@ class ConsentApiTests {
 		Map<?, ?> first = putWithKey(user, withdraw, "retry-1");
 		Map<?, ?> retried = putWithKey(user, withdraw, "retry-1");
 		assertThat(first.get("sequence")).isEqualTo(2);
+		assertThat(first.get("replayed")).isEqualTo(false);
 		assertThat(retried.get("sequence")).isEqualTo(2);
 		assertThat(history(user)).hasSize(2);
+		// A retry answers what the first recorded, even after other changes, and even
+		// though its own change now looks like a repeat of the current state.
+		Map<String, Object> grant = body("EXPLICIT_TICK", change("permission.location", "GRANTED"));
+		Map<?, ?> granted = putWithKey(user, grant, "retry-2");
+		put(user, body("SETTINGS_TOGGLE", change("permission.camera", "GRANTED")));
+		Map<?, ?> lateRetry = putWithKey(user, grant, "retry-2");
+		assertThat(lateRetry.get("changed")).isEqualTo(true);
+		assertThat(lateRetry.get("replayed")).isEqualTo(true);
+		assertThat(lateRetry.get("sequence")).isEqualTo(granted.get("sequence")).isEqualTo(3);
+		assertThat(lateRetry.get("receiptId")).isNotNull().isEqualTo(granted.get("receiptId"));
+		assertThat(history(user)).hasSize(4);
 	}
 
 	@Test

@@ -107,7 +107,20 @@ public class ConsentLedger {
 			return Mono.error(new ConsentRefused(ConsentRefused.Reason.METHOD_NOT_ALLOWED,
 					"Only the system records changes with method " + command.method()));
 		}
-		return this.policies.historyKnowing(command.policyVersion()).flatMap((history) -> attempt(command, history, 1));
+		Mono<Recorded> fresh = this.policies.historyKnowing(command.policyVersion())
+			.flatMap((history) -> attempt(command, history, 1));
+		if (command.idempotencyKey() == null) {
+			return fresh;
+		}
+		// A submission seen before is answered as it was recorded, whatever the state is
+		// now: planned again, it could look like a repeat of the current state (its own
+		// effect) and be answered as nothing changed.
+		return byIdempotencyKey(command.idempotencyKey()).flatMap(this::replay).switchIfEmpty(Mono.defer(() -> fresh));
+	}
+
+	private Mono<Recorded> replay(LedgerEntry existing) {
+		return snapshot(existing.userId())
+			.map((now) -> new Recorded(false, existing, existing.sequence(), now.states(), true));
 	}
 
 	private Mono<Recorded> attempt(ConsentCommand command, PolicyHistory history, int attempt) {
@@ -118,7 +131,7 @@ public class ConsentLedger {
 			if (effective.isEmpty()) {
 				// Nothing to record: only an answer from the latest state may say so.
 				return latest(snapshot).flatMap((latest) -> (latest == snapshot)
-						? Mono.just(new Recorded(false, null, snapshot.sequence(), snapshot.states()))
+						? Mono.just(new Recorded(false, null, snapshot.sequence(), snapshot.states(), false))
 						: attempt(command, history, attempt + 1));
 			}
 			LedgerEntry entry = next(snapshot, command, effective, null, now);
@@ -219,23 +232,20 @@ public class ConsentLedger {
 		this.publishSoon.accept(saved);
 		Snapshot after = before.with(saved);
 		this.heads.moved(after);
-		return Mono.just(new Recorded(true, saved, saved.sequence(), after.states()));
+		return Mono.just(new Recorded(true, saved, saved.sequence(), after.states(), false));
 	}
 
 	private Mono<Recorded> replayOrRetry(LedgerEntry entry, String idempotencyKey, int attempt,
 			Supplier<Mono<Recorded>> retry) {
-		return byIdempotencyKey(idempotencyKey)
-			.flatMap((existing) -> snapshot(existing.userId())
-				.map((now) -> new Recorded(false, existing, existing.sequence(), now.states())))
-			.switchIfEmpty(Mono.defer(() -> {
-				if (attempt >= ATTEMPTS) {
-					return Mono.error(new IllegalStateException("Could not record a change of user " + entry.userId()
-							+ " after " + ATTEMPTS + " attempts: too many concurrent changes"));
-				}
-				// The head this attempt started from was behind.
-				this.heads.forget(entry.userId());
-				return retry.get();
-			}));
+		return byIdempotencyKey(idempotencyKey).flatMap(this::replay).switchIfEmpty(Mono.defer(() -> {
+			if (attempt >= ATTEMPTS) {
+				return Mono.error(new IllegalStateException("Could not record a change of user " + entry.userId()
+						+ " after " + ATTEMPTS + " attempts: too many concurrent changes"));
+			}
+			// The head this attempt started from was behind.
+			this.heads.forget(entry.userId());
+			return retry.get();
+		}));
 	}
 
 	/**
@@ -359,14 +369,16 @@ public class ConsentLedger {
 	/**
 	 * The outcome of a change.
 	 *
-	 * @param changed whether a new entry was recorded
+	 * @param changed whether this call recorded a new entry
 	 * @param entry the new entry, or the earlier entry of a replayed submission; null
 	 * when the command repeated the current state
 	 * @param sequence the user's sequence number afterwards (0 for a user with no
-	 * entries)
+	 * entries); of a replayed submission, the sequence number its entry got
 	 * @param state the user's state afterwards, by scope
+	 * @param replayed whether the submission (its idempotency key) was recorded before
 	 */
-	public record Recorded(boolean changed, LedgerEntry entry, long sequence, Map<String, ConsentState> state) {
+	public record Recorded(boolean changed, LedgerEntry entry, long sequence, Map<String, ConsentState> state,
+			boolean replayed) {
 
 	}
 

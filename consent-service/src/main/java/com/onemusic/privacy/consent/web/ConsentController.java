@@ -91,7 +91,8 @@ class ConsentController {
 			.zipWith(this.policies.history())
 			.map((result) -> {
 				ConsentLedger.Recorded recorded = result.getT1();
-				return new ChangeResult(userId, recorded.changed(),
+				// A replay answers what the first submission recorded.
+				return new ChangeResult(userId, recorded.changed() || recorded.replayed(), recorded.replayed(),
 						(recorded.sequence() > 0) ? recorded.sequence() : null,
 						(recorded.entry() != null) ? recorded.entry().receiptId() : null,
 						ConsentView.of(recorded.state(), this.catalog, result.getT2()));

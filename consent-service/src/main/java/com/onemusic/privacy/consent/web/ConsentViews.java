@@ -78,11 +78,15 @@ public final class ConsentViews {
 	 *
 	 * @param userId the user
 	 * @param changed whether it was recorded (false when it repeated the current state)
+	 * @param replayed whether this answers a retry of a submission recorded before (same
+	 * {@code Idempotency-Key}): then {@code changed}, {@code sequence} and
+	 * {@code receiptId} are those of the first
 	 * @param sequence the ledger sequence number of the entry
 	 * @param receiptId the receipt issued for the grants, if any
 	 * @param consents the user's consents afterwards
 	 */
-	record ChangeResult(String userId, boolean changed, Long sequence, String receiptId, List<ConsentView> consents) {
+	record ChangeResult(String userId, boolean changed, boolean replayed, Long sequence, String receiptId,
+			List<ConsentView> consents) {
 
 	}
 
