@@ -25,6 +25,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -83,6 +84,9 @@ public class PlatformAutoConfiguration {
 		DefaultErrorHandler handler = new DefaultErrorHandler(deadLetterPublishingRecoverer,
 				new FixedBackOff(properties.retryInterval().toMillis(), properties.retryAttempts()));
 		handler.addNotRetryableExceptions(RejectedRecord.class);
+		// A record tried again is a warning; the dead letter it may become is reported
+		// by the recoverer.
+		handler.setLogLevel(KafkaException.Level.WARN);
 		return handler;
 	}
 
