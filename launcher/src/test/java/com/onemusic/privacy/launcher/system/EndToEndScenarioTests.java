@@ -1,6 +1,10 @@
 package com.onemusic.privacy.launcher.system;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -98,8 +102,19 @@ class EndToEndScenarioTests {
 
 	static String carl;
 
+	/** Everything the system writes to the console while the scenario runs. */
+	static final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+	static PrintStream stdout;
+
+	static PrintStream stderr;
+
 	@BeforeAll
 	static void startTheSystem() throws Exception {
+		stdout = System.out;
+		stderr = System.err;
+		System.setOut(new PrintStream(new Tee(stdout, console), true, StandardCharsets.UTF_8));
+		System.setErr(new PrintStream(new Tee(stderr, console), true, StandardCharsets.UTF_8));
 		Map<String, Integer> anyPorts = new LinkedHashMap<>();
 		for (String name : new String[] { ConsentServiceApplication.NAME, DsrServiceApplication.NAME,
 				AnonymizerServiceApplication.NAME, SharingGatewayApplication.NAME }) {
@@ -127,6 +142,10 @@ class EndToEndScenarioTests {
 
 	@AfterAll
 	static void stopTheSystem() throws Exception {
+		if (stdout != null) {
+			System.setOut(stdout);
+			System.setErr(stderr);
+		}
 		if (logistics != null) {
 			logistics.close();
 		}
@@ -348,6 +367,51 @@ class EndToEndScenarioTests {
 		}
 		assertThat(recipients).containsExactlyInAnyOrder(logistics.id(), insights.id());
 		assertThat(export.body()).contains("sharing.data-service-providers");
+	}
+
+	@Test
+	@Order(9)
+	void theLogsOfTheWholeScenarioHoldNoRawPersonalDataOrCredential() {
+		String log = console.toString(StandardCharsets.UTF_8);
+		assertThat(log).as("the capture sees every service's log")
+			.contains("[consent-service]", "[dsr-service]", "[anonymizer-service]", "[sharing-gateway]");
+		List<String> raw = new ArrayList<>(List.of("13812345678", "490154203237518", operator, backend,
+				logistics.webhookSecret(), logistics.callbackSecret(), insights.webhookSecret(),
+				insights.callbackSecret(), sessionAssertion(alice).substring(0, 40)));
+		raw.add(operator.substring(operator.indexOf('.') + 1, operator.indexOf('.') + 41));
+		for (String value : raw) {
+			assertThat(log).as("the log holds no raw %s…", value.substring(0, 8)).doesNotContain(value);
+		}
+	}
+
+	/** Writes to the console and to the capture. */
+	private static final class Tee extends OutputStream {
+
+		private final OutputStream first;
+
+		private final OutputStream second;
+
+		Tee(OutputStream first, OutputStream second) {
+			this.first = first;
+			this.second = second;
+		}
+
+		@Override
+		public void write(int b) throws IOException {
+			this.first.write(b);
+			synchronized (this.second) {
+				this.second.write(b);
+			}
+		}
+
+		@Override
+		public void write(byte[] bytes, int offset, int length) throws IOException {
+			this.first.write(bytes, offset, length);
+			synchronized (this.second) {
+				this.second.write(bytes, offset, length);
+			}
+		}
+
 	}
 
 	// --- the parties' moves -------------------------------------------------------
