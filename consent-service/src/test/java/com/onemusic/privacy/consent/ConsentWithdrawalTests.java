@@ -4,14 +4,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
 import com.onemusic.privacy.events.ConsentStatus;
@@ -35,6 +39,43 @@ class ConsentWithdrawalTests {
 
 	@Autowired
 	private WebTestClient web;
+
+	@Autowired
+	private ReactiveMongoTemplate mongo;
+
+	/**
+	 * A user's withdrawal through the API is answered only once its event is on the topic
+	 * (its ledger entry is marked published after Kafka's acknowledgement), so that a
+	 * service reading the topic cannot act on the consent after the user was told it is
+	 * withdrawn; a grant is not held back.
+	 */
+	@Test
+	void aWithdrawalIsAnsweredOnlyOnceItIsPublished() {
+		for (int i = 0; i < 20; i++) {
+			String user = ConsentApiTests.user();
+			this.web.put()
+				.uri("/users/{user}/consents", user)
+				.bodyValue(ConsentApiTests.body("EXPLICIT_TICK",
+						ConsentApiTests.change("sharing.data-service-providers", "GRANTED")))
+				.exchange()
+				.expectStatus()
+				.isOk();
+			Map<?, ?> withdrawn = this.web.put()
+				.uri("/users/{user}/consents", user)
+				.bodyValue(ConsentApiTests.body("SETTINGS_TOGGLE",
+						ConsentApiTests.change("sharing.data-service-providers", "WITHDRAWN")))
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(Map.class)
+				.returnResult()
+				.getResponseBody();
+			assertThat(withdrawn.get("sequence")).isEqualTo(2);
+			Document entry = this.mongo.findById(LedgerEntry.idOf(user, 2), Document.class, LedgerEntry.COLLECTION)
+				.block(WAIT);
+			assertThat(entry.getBoolean("published")).as("published when answered").isTrue();
+		}
+	}
 
 	@Test
 	void theNamedConsentsAreWithdrawnAndTheStepIsReportedOnce() {

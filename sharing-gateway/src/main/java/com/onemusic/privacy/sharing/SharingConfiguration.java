@@ -96,7 +96,7 @@ class SharingConfiguration {
 	@Bean
 	ShareDecisions shareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
 			ConsentFeed feed, SharingProperties properties, KafkaTemplate<String, Object> kafka) {
-		return new ShareDecisions(mongo, partners, view, feed::lag,
+		return new ShareDecisions(mongo, partners, view, feed,
 				new ShareDecisions.Rules(properties.categoryScopes(), properties.sensitiveScope(),
 						Set.copyOf(properties.sensitiveCategories()), properties.view().maxLag()),
 				(entry) -> Mono

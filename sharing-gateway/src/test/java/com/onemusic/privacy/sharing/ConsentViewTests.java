@@ -69,7 +69,7 @@ class ConsentViewTests {
 	}
 
 	@Test
-	void sensitiveSharesFailClosedWhileTheViewIsBehindButOthersGoOn() {
+	void everyShareFailsClosedWhileTheViewCannotShowItHoldsEveryEarlierChange() {
 		String user = GatewayFixtures.user();
 		GatewayFixtures.grant(user, "sharing.data-service-providers", "sharing.sensitive");
 		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.sensitive").isPresent());
@@ -78,8 +78,8 @@ class ConsentViewTests {
 				java.util.Set.of("precise-location"), Duration.ofSeconds(2));
 		Map<String, Object> payload = Map.of("deviceModel", "Mate 60", "preciseLocation", "39.9,116.4");
 
-		ShareDecisions behind = new ShareDecisions(this.mongo, this.partners, this.view, () -> Duration.ofSeconds(5),
-				rules, (entry) -> Mono.empty(), Clock.systemUTC());
+		ShareDecisions behind = new ShareDecisions(this.mongo, this.partners, this.view,
+				(since, within) -> Mono.just(false), rules, (entry) -> Mono.empty(), Clock.systemUTC());
 		ShareDecisions.Decision denied = behind.decide("insight-metrics", user, "nearby-statistics", payload)
 			.block(WAIT);
 		assertThat(denied.entry().allowed()).isFalse();
@@ -87,19 +87,36 @@ class ConsentViewTests {
 		assertThat(behind.decide("insight-metrics", user, "nearby-statistics", Map.of("deviceModel", "Mate 60"))
 			.block(WAIT)
 			.entry()
-			.allowed()).as("data that is not sensitive still goes").isTrue();
+			.reason()).as("data that is not sensitive does not go either").isEqualTo("CONSENT_VIEW_BEHIND");
 
-		ShareDecisions neverCaughtUp = new ShareDecisions(this.mongo, this.partners, this.view, () -> null, rules,
-				(entry) -> Mono.empty(), Clock.systemUTC());
-		assertThat(neverCaughtUp.decide("insight-metrics", user, "nearby-statistics", payload)
-			.block(WAIT)
-			.entry()
-			.reason()).isEqualTo("CONSENT_VIEW_BEHIND");
-
-		ShareDecisions current = new ShareDecisions(this.mongo, this.partners, this.view, this.feed::lag, rules,
+		ShareDecisions current = new ShareDecisions(this.mongo, this.partners, this.view, this.feed, rules,
 				(entry) -> Mono.empty(), Clock.systemUTC());
 		assertThat(current.decide("insight-metrics", user, "nearby-statistics", payload).block(WAIT).entry().allowed())
 			.isTrue();
+	}
+
+	/**
+	 * The feed answers "caught up since" only with a read of the topics' end offsets made
+	 * after the instant asked about, and only once the view has taken everything up to
+	 * them: a withdrawal published before the instant is in the view when it says yes.
+	 */
+	@Test
+	void aDecisionSeesEveryChangePublishedBeforeItWasAsked() {
+		for (int i = 0; i < 30; i++) {
+			String user = GatewayFixtures.user();
+			GatewayFixtures.grant(user, "sharing.data-service-providers");
+			GatewayFixtures.withdraw(user, "sharing.data-service-providers");
+			// Published (acknowledged by Kafka) before this instant.
+			java.time.Instant since = java.time.Instant.now();
+			assertThat(this.feed.caughtUpSince(since, Duration.ofSeconds(10)).block(WAIT)).isTrue();
+			assertThat(this.view.user(user).block(WAIT).consent("sharing.data-service-providers"))
+				.as("the withdrawal is in the view")
+				.hasValueSatisfying((consent) -> assertThat(consent.granted()).isFalse());
+		}
+		assertThat(
+				this.feed.caughtUpSince(java.time.Instant.now().plusSeconds(3600), Duration.ofMillis(300)).block(WAIT))
+			.as("not caught up since an instant no probe has passed")
+			.isFalse();
 	}
 
 	@Test

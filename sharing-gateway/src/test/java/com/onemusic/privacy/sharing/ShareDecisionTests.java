@@ -275,7 +275,7 @@ class ShareDecisionTests {
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.sensitiveSharesAllowed")
+				.jsonPath("$.sharesAllowed")
 				.isEqualTo(true));
 	}
 

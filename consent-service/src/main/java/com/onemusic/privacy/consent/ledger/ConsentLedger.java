@@ -1,6 +1,7 @@
 package com.onemusic.privacy.consent.ledger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,9 @@ public class ConsentLedger {
 	 * How often a change is retried when another change of the same user took its number.
 	 */
 	static final int ATTEMPTS = 20;
+
+	/** How often {@link #awaitPublished} looks again. */
+	private static final Duration PUBLICATION_POLL = Duration.ofMillis(10);
 
 	static final String SOURCE_SYSTEM = "consent-service";
 
@@ -359,6 +363,22 @@ public class ConsentLedger {
 	public Mono<LedgerEntry> byReceipt(String receiptId) {
 		return this.mongo.findOne(Query.query(Criteria.where("receiptId").is(receiptId)), LedgerEntry.class,
 				LedgerEntry.COLLECTION);
+	}
+
+	/**
+	 * Completes once the user's entry of a sequence number is published (its events
+	 * acknowledged by Kafka and the entry marked), by whichever instance's relay.
+	 * @param userId the user
+	 * @param sequence the entry's sequence number
+	 * @param timeout how long to wait
+	 * @return the entry, or empty if it was not published within the timeout
+	 */
+	public Mono<LedgerEntry> awaitPublished(String userId, long sequence, Duration timeout) {
+		Query published = Query
+			.query(Criteria.where("_id").is(LedgerEntry.idOf(userId, sequence)).and("published").is(true));
+		return Mono.defer(() -> this.mongo.findOne(published, LedgerEntry.class, LedgerEntry.COLLECTION))
+			.repeatWhenEmpty((empties) -> empties.delayElements(PUBLICATION_POLL))
+			.timeout(timeout, Mono.empty());
 	}
 
 	private Mono<LedgerEntry> byIdempotencyKey(String key) {

@@ -1,5 +1,6 @@
 package com.onemusic.privacy.consent.web;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
 import org.springframework.util.function.SingletonSupplier;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -21,6 +23,7 @@ import com.onemusic.privacy.consent.ledger.ChainVerification;
 import com.onemusic.privacy.consent.ledger.ConsentCommand;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentRules;
+import com.onemusic.privacy.consent.ledger.ConsentStatus;
 import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
 import com.onemusic.privacy.consent.scope.ScopeCatalog;
@@ -39,6 +42,9 @@ import com.onemusic.privacy.platform.web.ApiProblem;
  */
 @RestController
 class ConsentController {
+
+	/** How long a withdrawal's answer waits for its publication. */
+	static final Duration PUBLICATION_WAIT = Duration.ofSeconds(10);
 
 	private final ConsentLedger ledger;
 
@@ -62,7 +68,9 @@ class ConsentController {
 	/**
 	 * Grants or withdraws several scopes at once. Repeating the current state records
 	 * nothing; a retried request with the same {@code Idempotency-Key} answers what the
-	 * first one recorded.
+	 * first one recorded. A request that withdraws is answered only once the user's
+	 * ledger is published up to the answer (503 {@code withdrawal-not-yet-published} if
+	 * that takes longer than {@link #PUBLICATION_WAIT}).
 	 */
 	@PutMapping("/users/{userId}/consents")
 	Mono<ChangeResult> change(@PathVariable String userId,
@@ -85,9 +93,22 @@ class ConsentController {
 		// promptly.
 		OutboxRelay available = this.relay.get();
 		Mono<Void> admission = (available != null) ? available.admission() : Mono.empty();
+		boolean withdraws = body.changes().stream().anyMatch((change) -> change.status() == ConsentStatus.WITHDRAWN);
 		return Callers.mayActFor(userId)
 			.then(admission)
 			.then(Mono.defer(() -> this.ledger.record(command)))
+			// A withdrawal is answered once it is on the topic, so that every service
+			// that reads the topic can honour it from then on.
+			.flatMap(
+					(recorded) -> (withdraws && recorded.sequence() > 0)
+							? this.ledger.awaitPublished(userId, recorded.sequence(), PUBLICATION_WAIT)
+								.switchIfEmpty(Mono.error(() -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE,
+										"withdrawal-not-yet-published",
+										"The withdrawal is recorded (sequence " + recorded.sequence()
+												+ ") but not yet published to the other services; it will be. Ask again"
+												+ " (with the same Idempotency-Key) to learn when it is.")))
+								.thenReturn(recorded)
+							: Mono.just(recorded))
 			.zipWith(this.policies.history())
 			.map((result) -> {
 				ConsentLedger.Recorded recorded = result.getT1();

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
 
@@ -34,6 +33,7 @@ import com.onemusic.privacy.sharing.view.ConsentView;
 import com.onemusic.privacy.sharing.view.ErasureMark;
 import com.onemusic.privacy.sharing.view.PolicyChain;
 import com.onemusic.privacy.sharing.view.UserState;
+import com.onemusic.privacy.sharing.view.ViewFreshness;
 
 /**
  * Decides whether a user's data may reach a partner, and what of it. Data may go only
@@ -56,7 +56,7 @@ public class ShareDecisions {
 
 	private final ConsentView view;
 
-	private final Supplier<Duration> viewLag;
+	private final ViewFreshness freshness;
 
 	private final Rules rules;
 
@@ -65,11 +65,11 @@ public class ShareDecisions {
 	private final Clock clock;
 
 	public ShareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
-			Supplier<Duration> viewLag, Rules rules, Function<ShareLogEntry, Mono<Void>> record, Clock clock) {
+			ViewFreshness freshness, Rules rules, Function<ShareLogEntry, Mono<Void>> record, Clock clock) {
 		this.mongo = mongo;
 		this.partners = partners;
 		this.view = view;
-		this.viewLag = viewLag;
+		this.freshness = freshness;
 		this.rules = rules;
 		this.record = record;
 		this.clock = clock;
@@ -81,7 +81,8 @@ public class ShareDecisions {
 	 * @param categoryScopes the sharing scope of each partner category
 	 * @param sensitiveScope the separate scope for sensitive personal information
 	 * @param sensitiveCategories the data categories that are sensitive
-	 * @param maxLag how far behind the view may be for a sensitive share
+	 * @param maxLag how long a decision waits for the view to hold every consent change
+	 * made before the request; longer, and nothing is shared
 	 */
 	public record Rules(Map<PartnerCategory, String> categoryScopes, String sensitiveScope,
 			Set<String> sensitiveCategories, Duration maxLag) {
@@ -124,15 +125,19 @@ public class ShareDecisions {
 			}
 		});
 		boolean sensitive = categories.stream().anyMatch(this.rules.sensitiveCategories()::contains);
-		return this.view.user(userId).flatMap((state) -> {
-			Outcome outcome = judge(partner, purpose, contract, state, sensitive, shared.isEmpty());
-			Instant now = this.clock.instant();
-			ShareLogEntry entry = new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), now, userId,
-					partner.id(), partner.category(), purpose, outcome.allowed(), outcome.reason(), outcome.detail(),
-					outcome.basis(), outcome.allowed() ? List.copyOf(shared.keySet()) : List.of(), List.copyOf(removed),
-					List.copyOf(categories), sensitive, null);
-			return log(entry).map((logged) -> new Decision(logged, outcome.allowed() ? shared : Map.of()));
-		});
+		// The view must hold every consent change on the topics when the request came:
+		// a withdrawal acknowledged to the user before it is then always seen.
+		Instant asked = this.clock.instant();
+		return this.freshness.caughtUpSince(asked, this.rules.maxLag())
+			.flatMap((fresh) -> this.view.user(userId).flatMap((state) -> {
+				Outcome outcome = judge(partner, purpose, contract, state, sensitive, fresh, shared.isEmpty());
+				Instant now = this.clock.instant();
+				ShareLogEntry entry = new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), now, userId,
+						partner.id(), partner.category(), purpose, outcome.allowed(), outcome.reason(),
+						outcome.detail(), outcome.basis(), outcome.allowed() ? List.copyOf(shared.keySet()) : List.of(),
+						List.copyOf(removed), List.copyOf(categories), sensitive, null);
+				return log(entry).map((logged) -> new Decision(logged, outcome.allowed() ? shared : Map.of()));
+			}));
 	}
 
 	/**
@@ -161,7 +166,7 @@ public class ShareDecisions {
 	}
 
 	private Outcome judge(Partner partner, String purpose, PurposeContract contract, UserState state, boolean sensitive,
-			boolean nothingLeft) {
+			boolean fresh, boolean nothingLeft) {
 		if (!partner.active()) {
 			return Outcome.denied("PARTNER_INACTIVE", "Partner '" + partner.id() + "' is not active", null);
 		}
@@ -176,15 +181,11 @@ public class ShareDecisions {
 							: "The user asked for deletion (request ") + erasure.get().requestId() + ")",
 					null);
 		}
-		if (sensitive) {
-			Duration lag = this.viewLag.get();
-			if (lag == null || lag.compareTo(this.rules.maxLag()) > 0) {
-				return Outcome.denied("CONSENT_VIEW_BEHIND",
-						"The consent view is behind the consent topics ("
-								+ ((lag != null) ? lag.toMillis() + " ms" : "not caught up since start")
-								+ "), so sensitive personal information is not shared",
-						null);
-			}
+		if (!fresh) {
+			return Outcome.denied("CONSENT_VIEW_BEHIND",
+					"The consent view could not show within " + this.rules.maxLag().toMillis()
+							+ " ms that it holds every consent change made before this request, so nothing is shared",
+					null);
 		}
 		String categoryScope = this.rules.categoryScopes().get(partner.category());
 		if (categoryScope == null) {

@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
@@ -60,9 +63,11 @@ import com.onemusic.privacy.platform.mongo.DuplicateKeys;
  * It also measures how far behind the topics the view is: every probe interval it reads
  * the end offsets of all partitions; once the view has taken every record up to a probe's
  * offsets, the view is known to be complete as of that probe's time. The lag is the time
- * since the latest such probe; before the first catch-up it is unbounded.
+ * since the latest such probe; before the first catch-up it is unbounded. A decision asks
+ * for a probe at once and waits until the view is complete as of a probe that started
+ * after the decision came ({@link ViewFreshness}).
  */
-public class ConsentFeed implements SmartLifecycle {
+public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	private static final Logger logger = LoggerFactory.getLogger(ConsentFeed.class);
 
@@ -97,6 +102,14 @@ public class ConsentFeed implements SmartLifecycle {
 	private final Deque<Probe> probes = new ArrayDeque<>();
 
 	private volatile Instant completeAsOf;
+
+	/**
+	 * Decisions waiting for the view to be complete as of an instant; under the probes'
+	 * lock.
+	 */
+	private final List<Waiter> waiters = new ArrayList<>();
+
+	private final AtomicBoolean probeAsked = new AtomicBoolean();
 
 	private final AtomicLong taken = new AtomicLong();
 
@@ -251,6 +264,7 @@ public class ConsentFeed implements SmartLifecycle {
 					Math::max);
 		}
 		this.taken.addAndGet(good.size());
+		settle();
 		if (failure != null) {
 			throw new BatchListenerFailedException(failure.getMessage(), failure, end);
 		}
@@ -327,6 +341,17 @@ public class ConsentFeed implements SmartLifecycle {
 			while (this.probes.size() > 1000) {
 				this.probes.removeFirst();
 			}
+		}
+		settle();
+	}
+
+	/**
+	 * Moves {@link #completeAsOf} to the newest probe the view has reached, and answers
+	 * the decisions waiting for it.
+	 */
+	private void settle() {
+		List<Waiter> answered = new ArrayList<>();
+		synchronized (this.probes) {
 			Probe reached = null;
 			for (Probe probe : this.probes) {
 				if (reachedBy(probe)) {
@@ -339,7 +364,58 @@ public class ConsentFeed implements SmartLifecycle {
 					this.probes.removeFirst();
 				}
 			}
+			Instant asOf = this.completeAsOf;
+			if (asOf != null) {
+				this.waiters.removeIf((waiter) -> !waiter.since().isAfter(asOf) && answered.add(waiter));
+			}
 		}
+		answered.forEach((waiter) -> waiter.sink().success(true));
+	}
+
+	/**
+	 * Waits for a probe that started at or after {@code since} to be reached by the view.
+	 * Such a probe is asked for at once; the probes asked for while one runs are answered
+	 * by one more, so a burst of decisions costs one or two reads of the end offsets.
+	 */
+	@Override
+	public Mono<Boolean> caughtUpSince(Instant since, Duration within) {
+		Instant asOf = this.completeAsOf;
+		if (asOf != null && !asOf.isBefore(since)) {
+			return Mono.just(true);
+		}
+		return Mono.<Boolean>create((sink) -> {
+			Waiter waiter = new Waiter(since, sink);
+			synchronized (this.probes) {
+				this.waiters.add(waiter);
+			}
+			sink.onDispose(() -> {
+				synchronized (this.probes) {
+					this.waiters.remove(waiter);
+				}
+			});
+			askProbe();
+		}).timeout(within, Mono.just(false));
+	}
+
+	private void askProbe() {
+		ScheduledExecutorService probing = this.scheduler;
+		if (probing != null && this.running && this.probeAsked.compareAndSet(false, true)) {
+			try {
+				probing.execute(() -> {
+					// Cleared before the probe starts: a decision that arrives from now
+					// on asks for the next one.
+					this.probeAsked.set(false);
+					probeSafely();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				this.probeAsked.set(false);
+			}
+		}
+	}
+
+	private record Waiter(Instant since, MonoSink<Boolean> sink) {
+
 	}
 
 	private boolean reachedBy(Probe probe) {

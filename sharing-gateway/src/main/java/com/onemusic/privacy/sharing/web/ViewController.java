@@ -34,7 +34,7 @@ class ViewController {
 		Map<String, Object> status = new LinkedHashMap<>();
 		status.put("lagMillis", (lag != null) ? lag.toMillis() : null);
 		status.put("maxLagMillis", this.properties.view().maxLag().toMillis());
-		status.put("sensitiveSharesAllowed", lag != null && lag.compareTo(this.properties.view().maxLag()) <= 0);
+		status.put("sharesAllowed", lag != null && lag.compareTo(this.properties.view().maxLag()) <= 0);
 		status.put("currentPolicyVersion", this.view.policies().current().orElse(null));
 		status.put("policyVersions", this.view.policies().size());
 		status.put("cachedUsers", this.view.cachedUsers());
