@@ -1,8 +1,5 @@
 package com.onemusic.privacy.launcher;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import com.onemusic.privacy.anonymizer.AnonymizerServiceApplication;
 import com.onemusic.privacy.consent.ConsentServiceApplication;
 import com.onemusic.privacy.dsr.DsrServiceApplication;
+import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.local.LocalInfrastructure;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.sharing.SharingGatewayApplication;
@@ -110,7 +108,7 @@ public final class LocalSystem implements AutoCloseable {
 		try {
 			// Port 0 (any) is chosen here, so that the gateway can tell partners where
 			// its callback endpoint is.
-			int port = (requestedPort != 0) ? requestedPort : freePort();
+			int port = (requestedPort != 0) ? requestedPort : FreePorts.find();
 			List<String> arguments = new ArrayList<>(List.of("--server.port=" + port,
 					"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
 					"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
@@ -128,15 +126,6 @@ public final class LocalSystem implements AutoCloseable {
 		}
 		finally {
 			MDC.remove("service");
-		}
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No free port for a service", ex);
 		}
 	}
 

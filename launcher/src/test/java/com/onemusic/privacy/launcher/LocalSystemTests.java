@@ -16,6 +16,7 @@ import com.onemusic.privacy.anonymizer.AnonymizerServiceApplication;
 import com.onemusic.privacy.consent.ConsentServiceApplication;
 import com.onemusic.privacy.dsr.DsrServiceApplication;
 import com.onemusic.privacy.launcher.LocalSystem.LocalSystemSettings;
+import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.sharing.SharingGatewayApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,8 +37,8 @@ class LocalSystemTests {
 				AnonymizerServiceApplication.NAME, SharingGatewayApplication.NAME }) {
 			anyPorts.put(name, 0);
 		}
-		int kafkaPort = freePort();
-		int controllerPort = freePort();
+		int kafkaPort = FreePorts.find();
+		int controllerPort = FreePorts.find();
 		LocalSystemSettings settings = new LocalSystemSettings(dataDir, kafkaPort, controllerPort, 0, 0, anyPorts, null,
 				null, 0);
 		String subjectsBefore;
@@ -98,12 +99,6 @@ class LocalSystemTests {
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-	}
-
-	private static int freePort() throws Exception {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

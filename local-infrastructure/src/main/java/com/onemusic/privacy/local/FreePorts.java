@@ -6,12 +6,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Finds free loopback ports for servers that must be told their port up front. */
-final class FreePorts {
+public final class FreePorts {
 
 	private FreePorts() {
 	}
 
-	static int find() {
+	/**
+	 * A loopback port free now.
+	 * @return the port
+	 */
+	public static int find() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();

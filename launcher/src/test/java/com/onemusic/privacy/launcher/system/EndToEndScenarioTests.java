@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -47,8 +42,9 @@ import com.onemusic.privacy.consent.ConsentServiceApplication;
 import com.onemusic.privacy.dsr.DsrServiceApplication;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.events.UserActivityRecorded;
-import com.onemusic.privacy.launcher.LocalSystem;
 import com.onemusic.privacy.launcher.LocalSystem.LocalSystemSettings;
+import com.onemusic.privacy.launcher.LocalSystem;
+import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
 import com.onemusic.privacy.serde.AvroSerializer;
 import com.onemusic.privacy.sharing.SharingGatewayApplication;
@@ -68,9 +64,6 @@ class EndToEndScenarioTests {
 	private static final Duration WAIT = Duration.ofSeconds(60);
 
 	private static final ZoneId BEIJING = ZoneId.of("Asia/Shanghai");
-
-	/** The account system's development key for session assertions (dsr-service.yml). */
-	private static final String ASSERTION_SECRET = "dev-only-assertion-secret-change-me-0123456789";
 
 	private static final String RUN = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
 
@@ -121,7 +114,7 @@ class EndToEndScenarioTests {
 			anyPorts.put(name, 0);
 		}
 		system = LocalSystem
-			.start(new LocalSystemSettings(dataDir, freePort(), freePort(), 0, 0, anyPorts, null, null, 0));
+			.start(new LocalSystemSettings(dataDir, FreePorts.find(), FreePorts.find(), 0, 0, anyPorts, null, null, 0));
 		api = new SystemApi(system.infrastructure().tokenIssuer().issuer());
 		operator = api.token("operator", "op-scenario");
 		backend = api.token("service", "app-backend");
@@ -375,7 +368,7 @@ class EndToEndScenarioTests {
 			.contains("[consent-service]", "[dsr-service]", "[anonymizer-service]", "[sharing-gateway]");
 		List<String> raw = new ArrayList<>(List.of("13812345678", "490154203237518", operator, backend,
 				logistics.webhookSecret(), logistics.callbackSecret(), insights.webhookSecret(),
-				insights.callbackSecret(), sessionAssertion(alice).substring(0, 40)));
+				insights.callbackSecret(), AccountSystem.sessionAssertion(alice).substring(0, 40)));
 		raw.add(operator.substring(operator.indexOf('.') + 1, operator.indexOf('.') + 41));
 		for (String value : raw) {
 			assertThat(log).as("the log holds no raw %s…", value.substring(0, 8)).doesNotContain(value);
@@ -492,7 +485,7 @@ class EndToEndScenarioTests {
 		body.put("userId", user);
 		body.put("type", type);
 		body.put("channel", "APP");
-		body.put("identityAssertion", sessionAssertion(user));
+		body.put("identityAssertion", AccountSystem.sessionAssertion(user));
 		body.putAll(extra);
 		SystemApi.Answer answer = api.post(dsr("/requests"), api.token("user", user), body);
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
@@ -598,25 +591,6 @@ class EndToEndScenarioTests {
 			.build();
 	}
 
-	private static String sessionAssertion(String user) {
-		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
-		long now = Instant.now().getEpochSecond();
-		String header = encoder.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-		String claims = encoder
-			.encodeToString(("{\"iss\":\"onemusic-account-service\",\"aud\":\"dsr-service\",\"sub\":\"" + user
-					+ "\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}")
-				.getBytes(StandardCharsets.UTF_8));
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(ASSERTION_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			byte[] signature = mac.doFinal((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
-			return header + "." + claims + "." + encoder.encodeToString(signature);
-		}
-		catch (java.security.GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static String consent(String path) {
 		return system.url(ConsentServiceApplication.NAME) + path;
 	}
@@ -650,12 +624,6 @@ class EndToEndScenarioTests {
 			last = probe.get();
 		}
 		return last;
-	}
-
-	private static int freePort() throws Exception {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	/** A year of the mainland-China calendar, as the service ships it. */

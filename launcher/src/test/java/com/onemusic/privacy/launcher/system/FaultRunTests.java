@@ -1,11 +1,8 @@
 package com.onemusic.privacy.launcher.system;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,9 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +39,7 @@ import com.onemusic.privacy.dsr.DsrServiceApplication;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.Topic;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.local.LocalInfrastructure;
 import com.onemusic.privacy.local.LocalKafkaBroker;
 import com.onemusic.privacy.local.LocalMongoServer;
@@ -79,8 +74,6 @@ class FaultRunTests {
 	private static final List<String> WRITER_SCOPES = List.of("purpose.personalized-recommendation",
 			"purpose.marketing-push", "purpose.user-profiling", "permission.location", "permission.camera",
 			"permission.notifications");
-
-	private static final String ASSERTION_SECRET = "dev-only-assertion-secret-change-me-0123456789";
 
 	/** Topics the services consume, each of which gets the four kinds of poison. */
 	private static final List<Topic<String, ?>> CONSUMED = List.of(Topics.CONSENT_CHANGED, Topics.POLICY_PUBLISHED,
@@ -130,8 +123,8 @@ class FaultRunTests {
 	@Test
 	void nothingLostNothingDoubledUnderFaults() throws Exception {
 		Path logs = Path.of("target", "fault-run");
-		this.kafkaPort = freePort();
-		this.controllerPort = freePort();
+		this.kafkaPort = FreePorts.find();
+		this.controllerPort = FreePorts.find();
 		this.broker = LocalKafkaBroker.start(this.dir.resolve("kafka"), this.kafkaPort, this.controllerPort, Map.of());
 		LocalMongoServer mongo = LocalMongoServer.start(0);
 		this.mongoProxy = new TcpProxy(mongo.port());
@@ -251,7 +244,7 @@ class FaultRunTests {
 		applications.put(SharingGatewayApplication.NAME, SharingGatewayApplication.class);
 		for (Map.Entry<String, Class<?>> application : applications.entrySet()) {
 			String name = application.getKey();
-			int port = freePort();
+			int port = FreePorts.find();
 			List<String> arguments = new ArrayList<>(
 					List.of("--spring.kafka.bootstrap-servers=" + this.broker.bootstrapServers(),
 							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
@@ -367,7 +360,7 @@ class FaultRunTests {
 			try {
 				SystemApi.Answer answer = this.api.post(url(DsrServiceApplication.NAME, "/requests"), this.backend,
 						Map.of("userId", user, "type", "DELETION", "channel", "APP", "ground", "UNLAWFUL_PROCESSING",
-								"identityAssertion", sessionAssertion(user)));
+								"identityAssertion", AccountSystem.sessionAssertion(user)));
 				if (answer.status() == 201 || answer.status() == 200) {
 					this.deletionRequests.put(user, answer.json().path("id").asString());
 					return;
@@ -412,6 +405,11 @@ class FaultRunTests {
 						url(DsrServiceApplication.NAME, "/requests/" + request.getValue()), operator, "X-Access-Reason",
 						"fault run check");
 				status = answer.json().path("status").asString();
+				if ("PARTIALLY_COMPLETED".equals(status) && answer.json().path("retained").isEmpty()) {
+					// Partially, then only with what is kept and why.
+					status = "PARTIALLY_COMPLETED without reasons";
+					break;
+				}
 				if (Set.of("COMPLETED", "PARTIALLY_COMPLETED").contains(status)) {
 					break;
 				}
@@ -422,7 +420,8 @@ class FaultRunTests {
 				unfinished.put(request.getValue(), status);
 			}
 		}
-		invariant("every deletion request finished", unfinished.isEmpty() && this.deletionRequests.size() == DELETIONS,
+		invariant("every deletion request finished (partially: with what is kept and why)",
+				unfinished.isEmpty() && this.deletionRequests.size() == DELETIONS,
 				this.deletionRequests.size() + " submitted; " + outcomes + (unfinished.isEmpty() ? ""
 						: "; unfinished: " + unfinished.entrySet().stream().limit(5).toList()));
 
@@ -676,25 +675,6 @@ class FaultRunTests {
 		return this.services.get(service).url() + path;
 	}
 
-	private static String sessionAssertion(String user) {
-		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
-		long now = Instant.now().getEpochSecond();
-		String header = encoder.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-		String claims = encoder
-			.encodeToString(("{\"iss\":\"onemusic-account-service\",\"aud\":\"dsr-service\",\"sub\":\"" + user
-					+ "\",\"iat\":" + now + ",\"exp\":" + (now + 300) + "}")
-				.getBytes(StandardCharsets.UTF_8));
-		try {
-			Mac mac = Mac.getInstance("HmacSHA256");
-			mac.init(new SecretKeySpec(ASSERTION_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-			return header + "." + claims + "."
-					+ encoder.encodeToString(mac.doFinal((header + "." + claims).getBytes(StandardCharsets.US_ASCII)));
-		}
-		catch (java.security.GeneralSecurityException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
@@ -702,12 +682,6 @@ class FaultRunTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted", ex);
-		}
-	}
-
-	private static int freePort() throws Exception {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 
