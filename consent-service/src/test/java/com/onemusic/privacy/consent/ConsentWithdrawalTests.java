@@ -8,14 +8,13 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.bson.Document;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
 import com.onemusic.privacy.events.ConsentStatus;
@@ -40,40 +39,50 @@ class ConsentWithdrawalTests {
 	@Autowired
 	private WebTestClient web;
 
-	@Autowired
-	private ReactiveMongoTemplate mongo;
-
 	/**
 	 * A user's withdrawal through the API is answered only once its event is on the topic
-	 * (its ledger entry is marked published after Kafka's acknowledgement), so that a
-	 * service reading the topic cannot act on the consent after the user was told it is
-	 * withdrawn; a grant is not held back.
+	 * (acknowledged by Kafka: its offset is below the end offset read right after the
+	 * answer), so that a service reading the topic cannot act on the consent after the
+	 * user was told it is withdrawn.
 	 */
 	@Test
 	void aWithdrawalIsAnsweredOnlyOnceItIsPublished() {
-		for (int i = 0; i < 20; i++) {
-			String user = ConsentApiTests.user();
-			this.web.put()
-				.uri("/users/{user}/consents", user)
-				.bodyValue(ConsentApiTests.body("EXPLICIT_TICK",
-						ConsentApiTests.change("sharing.data-service-providers", "GRANTED")))
-				.exchange()
-				.expectStatus()
-				.isOk();
-			Map<?, ?> withdrawn = this.web.put()
-				.uri("/users/{user}/consents", user)
-				.bodyValue(ConsentApiTests.body("SETTINGS_TOGGLE",
-						ConsentApiTests.change("sharing.data-service-providers", "WITHDRAWN")))
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectBody(Map.class)
-				.returnResult()
-				.getResponseBody();
-			assertThat(withdrawn.get("sequence")).isEqualTo(2);
-			Document entry = this.mongo.findById(LedgerEntry.idOf(user, 2), Document.class, LedgerEntry.COLLECTION)
-				.block(WAIT);
-			assertThat(entry.getBoolean("published")).as("published when answered").isTrue();
+		try (KafkaConsumer<String, byte[]> ends = TopicProbe.rawConsumer()) {
+			List<TopicPartition> partitions = ends.partitionsFor(Topics.CONSENT_CHANGED.name())
+				.stream()
+				.map((info) -> new TopicPartition(info.topic(), info.partition()))
+				.toList();
+			ends.endOffsets(partitions);
+			for (int i = 0; i < 10; i++) {
+				String user = ConsentApiTests.user();
+				this.web.put()
+					.uri("/users/{user}/consents", user)
+					.bodyValue(ConsentApiTests.body("EXPLICIT_TICK",
+							ConsentApiTests.change("sharing.data-service-providers", "GRANTED")))
+					.exchange()
+					.expectStatus()
+					.isOk();
+				Map<?, ?> withdrawn = this.web.put()
+					.uri("/users/{user}/consents", user)
+					.bodyValue(ConsentApiTests.body("SETTINGS_TOGGLE",
+							ConsentApiTests.change("sharing.data-service-providers", "WITHDRAWN")))
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody(Map.class)
+					.returnResult()
+					.getResponseBody();
+				Map<TopicPartition, Long> endsWhenAnswered = ends.endOffsets(partitions);
+				assertThat(withdrawn.get("sequence")).isEqualTo(2);
+				ConsumerRecord<String, Object> event = TopicProbe
+					.read(Topics.CONSENT_CHANGED.name(),
+							(record) -> user.equals(record.key())
+									&& ((ConsentChanged) record.value()).getStatus() == ConsentStatus.WITHDRAWN,
+							1, WAIT)
+					.get(0);
+				assertThat(event.offset()).as("on the topic when answered")
+					.isLessThan(endsWhenAnswered.get(new TopicPartition(event.topic(), event.partition())));
+			}
 		}
 	}
 

@@ -110,7 +110,12 @@ public final class TopicProbe {
 		return found;
 	}
 
-	private static KafkaConsumer<String, byte[]> rawConsumer() {
+	/**
+	 * A consumer of raw records on the test broker (its own group, from the earliest
+	 * offset), e.g. to read end offsets at a precise moment.
+	 * @return the consumer, to be closed
+	 */
+	public static KafkaConsumer<String, byte[]> rawConsumer() {
 		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
 				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
 				"probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

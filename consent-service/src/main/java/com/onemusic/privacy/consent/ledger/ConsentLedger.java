@@ -48,7 +48,7 @@ public class ConsentLedger {
 	static final int ATTEMPTS = 20;
 
 	/** How often {@link #awaitPublished} looks again. */
-	private static final Duration PUBLICATION_POLL = Duration.ofMillis(10);
+	private static final Duration PUBLICATION_POLL = Duration.ofMillis(50);
 
 	static final String SOURCE_SYSTEM = "consent-service";
 
@@ -374,9 +374,11 @@ public class ConsentLedger {
 	 * @return the entry, or empty if it was not published within the timeout
 	 */
 	public Mono<LedgerEntry> awaitPublished(String userId, long sequence, Duration timeout) {
-		Query published = Query
-			.query(Criteria.where("_id").is(LedgerEntry.idOf(userId, sequence)).and("published").is(true));
-		return Mono.defer(() -> this.mongo.findOne(published, LedgerEntry.class, LedgerEntry.COLLECTION))
+		// By primary key alone (a lookup, not a scan), the mark checked here.
+		return Mono
+			.defer(() -> this.mongo.findById(LedgerEntry.idOf(userId, sequence), LedgerEntry.class,
+					LedgerEntry.COLLECTION))
+			.filter(LedgerEntry::published)
 			.repeatWhenEmpty((empties) -> empties.delayElements(PUBLICATION_POLL))
 			.timeout(timeout, Mono.empty());
 	}

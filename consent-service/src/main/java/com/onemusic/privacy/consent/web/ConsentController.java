@@ -3,6 +3,7 @@ package com.onemusic.privacy.consent.web;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 import jakarta.validation.Valid;
 import reactor.core.publisher.Mono;
@@ -24,6 +25,7 @@ import com.onemusic.privacy.consent.ledger.ConsentCommand;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentRules;
 import com.onemusic.privacy.consent.ledger.ConsentStatus;
+import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
 import com.onemusic.privacy.consent.scope.ScopeCatalog;
@@ -99,16 +101,13 @@ class ConsentController {
 			.then(Mono.defer(() -> this.ledger.record(command)))
 			// A withdrawal is answered once it is on the topic, so that every service
 			// that reads the topic can honour it from then on.
-			.flatMap(
-					(recorded) -> (withdraws && recorded.sequence() > 0)
-							? this.ledger.awaitPublished(userId, recorded.sequence(), PUBLICATION_WAIT)
-								.switchIfEmpty(Mono.error(() -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE,
-										"withdrawal-not-yet-published",
-										"The withdrawal is recorded (sequence " + recorded.sequence()
-												+ ") but not yet published to the other services; it will be. Ask again"
-												+ " (with the same Idempotency-Key) to learn when it is.")))
-								.thenReturn(recorded)
-							: Mono.just(recorded))
+			.flatMap((recorded) -> (withdraws && recorded.sequence() > 0) ? published(userId, recorded.sequence())
+				.switchIfEmpty(
+						Mono.error(() -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "withdrawal-not-yet-published",
+								"The withdrawal is recorded (sequence " + recorded.sequence()
+										+ ") but not yet published to the other services; it will be. Ask again"
+										+ " (with the same Idempotency-Key) to learn when it is.")))
+				.thenReturn(recorded) : Mono.just(recorded))
 			.zipWith(this.policies.history())
 			.map((result) -> {
 				ConsentLedger.Recorded recorded = result.getT1();
@@ -118,6 +117,25 @@ class ConsentController {
 						(recorded.entry() != null) ? recorded.entry().receiptId() : null,
 						ConsentView.of(recorded.state(), this.catalog, result.getT2()));
 			});
+	}
+
+	/**
+	 * The user's entry, once published: told by this instance's relay when Kafka
+	 * acknowledges it, or seen marked in the ledger (published before, or by another
+	 * instance's relay).
+	 * @return a signal once published, empty if not within {@link #PUBLICATION_WAIT}
+	 */
+	private Mono<Object> published(String userId, long sequence) {
+		Mono<Object> stored = this.ledger.awaitPublished(userId, sequence, PUBLICATION_WAIT).cast(Object.class);
+		OutboxRelay available = this.relay.get();
+		if (available == null) {
+			return stored;
+		}
+		Mono<Object> acknowledged = available.sent(LedgerEntry.idOf(userId, sequence)).thenReturn(Boolean.TRUE);
+		// The first to say so; empty only when neither did within the wait.
+		return Mono.firstWithValue(acknowledged, stored)
+			.timeout(PUBLICATION_WAIT, Mono.empty())
+			.onErrorResume(NoSuchElementException.class, (ex) -> Mono.empty());
 	}
 
 	/** The user's consents now, or as they were at {@code at} (ISO-8601 instant). */

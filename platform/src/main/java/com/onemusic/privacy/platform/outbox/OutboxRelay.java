@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.publisher.MonoSink;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -44,6 +45,9 @@ import org.springframework.util.function.SingletonSupplier;
 public class OutboxRelay implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(OutboxRelay.class);
+
+	/** How many acknowledged entry ids {@link #sent} remembers. */
+	private static final int RECENTLY_SENT = 50_000;
 
 	private final List<OutboxSource> sources;
 
@@ -77,6 +81,22 @@ public class OutboxRelay implements SmartLifecycle {
 
 	/** Ids offered and not yet marked published: a sweep leaves them to the fast path. */
 	private final Set<Object> inFlight = ConcurrentHashMap.newKeySet();
+
+	/** Callers waiting for an entry's acknowledgement, by entry id. */
+	private final Map<Object, Sinks.Empty<Void>> sentWaiters = new ConcurrentHashMap<>();
+
+	/**
+	 * The ids of the entries acknowledged last, so that a caller who asks just after the
+	 * acknowledgement is answered at once; bounded, oldest dropped first.
+	 */
+	private final Map<Object, Boolean> recentlySent = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
+			return size() > RECENTLY_SENT;
+		}
+
+	};
 
 	private volatile boolean sweepRequested = true;
 
@@ -170,6 +190,27 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 			next.success();
 		}
+	}
+
+	/**
+	 * Completes once this relay has had an entry's messages acknowledged by Kafka, at
+	 * once if that happened among the last {@value #RECENTLY_SENT} entries. It does not
+	 * complete for an entry another instance publishes: a caller that must know combines
+	 * it with a look at the stored entry's mark.
+	 * @param id the entry's id
+	 * @return completion on acknowledgement
+	 */
+	public Mono<Void> sent(Object id) {
+		Sinks.Empty<Void> sink = this.sentWaiters.computeIfAbsent(id, (key) -> Sinks.empty());
+		// Registered first, then the recent acknowledgements looked at: an
+		// acknowledgement between the two either finds the waiter or is found here.
+		synchronized (this.recentlySent) {
+			if (this.recentlySent.containsKey(id)) {
+				this.sentWaiters.remove(id, sink);
+				return Mono.empty();
+			}
+		}
+		return sink.asMono().doOnCancel(() -> this.sentWaiters.remove(id, sink));
 	}
 
 	/** Asks the relay to sweep for unpublished entries now. Never blocks. */
@@ -335,6 +376,13 @@ public class OutboxRelay implements SmartLifecycle {
 						send.get(this.sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
 					}
 					published.add(batch.get(i));
+					synchronized (this.recentlySent) {
+						this.recentlySent.put(batch.get(i).id(), Boolean.TRUE);
+					}
+					Sinks.Empty<Void> waiting = this.sentWaiters.remove(batch.get(i).id());
+					if (waiting != null) {
+						waiting.tryEmitEmpty();
+					}
 				}
 				catch (Exception ex) {
 					if (ex instanceof InterruptedException) {
