@@ -389,7 +389,12 @@ class ConsentApiTests {
 	}
 
 	private Map<?, ?> put(String user, Map<String, Object> body) {
-		return this.web.put()
+		return put(this.web, user, body);
+	}
+
+	/** {@code PUT /users/{user}/consents}, expecting 200; the answer. */
+	static Map<?, ?> put(WebTestClient web, String user, Map<String, Object> body) {
+		return web.put()
 			.uri("/users/{user}/consents", user)
 			.bodyValue(body)
 			.exchange()

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -50,36 +49,15 @@ class ConsentSecurityTests {
 	void aUserReachesOnlyTheirOwnConsents() {
 		String alice = ConsentApiTests.user();
 		String bob = ConsentApiTests.user();
-		WebTestClient asAlice = this.web.mutate()
-			.defaultHeaders(
-					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.user(alice))))
-			.build();
+		WebTestClient asAlice = TestTokens.as(this.web, TestTokens.user(alice));
 		Map<String, Object> grant = ConsentApiTests.body("EXPLICIT_TICK",
 				ConsentApiTests.change("purpose.marketing-push", "GRANTED"));
-		String aliceReceipt = (String) asAlice.put()
-			.uri("/users/{user}/consents", alice)
-			.bodyValue(grant)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("receiptId");
+		String aliceReceipt = receipt(asAlice, alice, grant);
 		ServiceChecks.assertProblem(asAlice.put().uri("/users/{user}/consents", bob).bodyValue(grant).exchange(),
 				HttpStatus.FORBIDDEN, "not-your-data");
 		this.web.get().uri("/users/{user}/consents/history", bob).exchange().expectBody().json("[]");
 
-		String bobReceipt = (String) this.web.put()
-			.uri("/users/{user}/consents", bob)
-			.bodyValue(grant)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("receiptId");
+		String bobReceipt = receipt(this.web, bob, grant);
 		for (String path : new String[] { "/users/" + bob + "/consents", "/users/" + bob + "/consents/history",
 				"/users/" + bob + "/ledger/verification", "/receipts/" + bobReceipt }) {
 			ServiceChecks.assertProblem(asAlice.get().uri(path).exchange(), HttpStatus.FORBIDDEN, "not-your-data");
@@ -128,6 +106,11 @@ class ConsentSecurityTests {
 			.uri("/policies")
 			.bodyValue(Map.of("version", "x-9", "url", "https://x.example"))
 			.exchange(), HttpStatus.FORBIDDEN, "missing-scope");
+	}
+
+	/** Records a change and answers the receipt issued for it. */
+	private static String receipt(WebTestClient client, String user, Map<String, Object> change) {
+		return (String) ConsentApiTests.put(client, user, change).get("receiptId");
 	}
 
 }

@@ -55,23 +55,10 @@ class ConsentWithdrawalTests {
 			ends.endOffsets(partitions);
 			for (int i = 0; i < 10; i++) {
 				String user = ConsentApiTests.user();
-				this.web.put()
-					.uri("/users/{user}/consents", user)
-					.bodyValue(ConsentApiTests.body("EXPLICIT_TICK",
-							ConsentApiTests.change("sharing.data-service-providers", "GRANTED")))
-					.exchange()
-					.expectStatus()
-					.isOk();
-				Map<?, ?> withdrawn = this.web.put()
-					.uri("/users/{user}/consents", user)
-					.bodyValue(ConsentApiTests.body("SETTINGS_TOGGLE",
-							ConsentApiTests.change("sharing.data-service-providers", "WITHDRAWN")))
-					.exchange()
-					.expectStatus()
-					.isOk()
-					.expectBody(Map.class)
-					.returnResult()
-					.getResponseBody();
+				ConsentApiTests.put(this.web, user, ConsentApiTests.body("EXPLICIT_TICK",
+						ConsentApiTests.change("sharing.data-service-providers", "GRANTED")));
+				Map<?, ?> withdrawn = ConsentApiTests.put(this.web, user, ConsentApiTests.body("SETTINGS_TOGGLE",
+						ConsentApiTests.change("sharing.data-service-providers", "WITHDRAWN")));
 				Map<TopicPartition, Long> endsWhenAnswered = ends.endOffsets(partitions);
 				assertThat(withdrawn.get("sequence")).isEqualTo(2);
 				ConsumerRecord<String, Object> event = TopicProbe

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -38,10 +37,7 @@ class DsrSecurityTests {
 	void aUserReachesOnlyTheirOwnRequests() {
 		String alice = "u-" + UUID.randomUUID();
 		String bob = "u-" + UUID.randomUUID();
-		WebTestClient asAlice = this.web.mutate()
-			.defaultHeaders(
-					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.user(alice))))
-			.build();
+		WebTestClient asAlice = TestTokens.as(this.web, TestTokens.user(alice));
 		ServiceChecks.assertProblem(asAlice.post().uri("/requests").bodyValue(closure(bob)).exchange(),
 				HttpStatus.FORBIDDEN, "not-your-data");
 		this.web.get()
@@ -54,16 +50,7 @@ class DsrSecurityTests {
 			.isEqualTo(0);
 
 		asAlice.post().uri("/requests").bodyValue(closure(alice)).exchange().expectStatus().isCreated();
-		String bobRequest = (String) this.web.post()
-			.uri("/requests")
-			.bodyValue(closure(bob))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("id");
+		String bobRequest = submitted(this.web, closure(bob));
 		for (String path : new String[] { "/requests/" + bobRequest, "/requests/" + bobRequest + "/export",
 				"/requests?userId=" + bob, "/requests" }) {
 			ServiceChecks.assertProblem(asAlice.get().uri(path).exchange(), HttpStatus.FORBIDDEN, "not-your-data");
@@ -89,20 +76,8 @@ class DsrSecurityTests {
 	@Test
 	void anOperatorShownAUsersDataIsAuditedWithWhoWhatWhenAndWhy() {
 		String carol = "u-" + UUID.randomUUID();
-		WebTestClient asCarol = this.web.mutate()
-			.defaultHeaders(
-					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.user(carol))))
-			.build();
-		String id = (String) asCarol.post()
-			.uri("/requests")
-			.bodyValue(closure(carol))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("id");
+		WebTestClient asCarol = TestTokens.as(this.web, TestTokens.user(carol));
+		String id = submitted(asCarol, closure(carol));
 		asCarol.get().uri("/requests/{id}", id).exchange().expectStatus().isOk();
 		this.web.get().uri("/audit?userId={user}", carol).exchange().expectBody().jsonPath("$.length()").isEqualTo(0);
 
@@ -154,6 +129,20 @@ class DsrSecurityTests {
 			.expectBody()
 			.jsonPath("$.items.length()")
 			.isEqualTo(0);
+	}
+
+	/** Submits a request and answers its id. */
+	private static String submitted(WebTestClient client, Map<String, Object> request) {
+		return (String) client.post()
+			.uri("/requests")
+			.bodyValue(request)
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("id");
 	}
 
 	private Map<String, Object> closure(String user) {

@@ -109,15 +109,7 @@ public final class LocalSystem implements AutoCloseable {
 			// Port 0 (any) is chosen here, so that the gateway can tell partners where
 			// its callback endpoint is.
 			int port = (requestedPort != 0) ? requestedPort : FreePorts.find();
-			List<String> arguments = new ArrayList<>(List.of("--server.port=" + port,
-					"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
-					"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-					"--spring.mongodb.uri=" + infrastructure.mongoUri(name),
-					"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
-					"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer()));
-			if (SharingGatewayApplication.NAME.equals(name)) {
-				arguments.add("--sharing.callback-base-url=http://127.0.0.1:" + port);
-			}
+			List<String> arguments = serviceArguments(name, port, infrastructure);
 			return PrivacyService.builder(applicationClass(name), name)
 				.registerShutdownHook(false)
 				.bannerMode(Banner.Mode.OFF)
@@ -129,7 +121,33 @@ public final class LocalSystem implements AutoCloseable {
 		}
 	}
 
-	static Class<?> applicationClass(String name) {
+	/**
+	 * The command-line arguments that bind a service to the infrastructure, whether it
+	 * runs in this JVM or as a process of its own.
+	 * @param name the service
+	 * @param port its HTTP port (the gateway tells partners its callback URL on it)
+	 * @param infrastructure the broker, MongoDB, registry and token issuer
+	 * @return the arguments, a list that may be added to
+	 */
+	public static List<String> serviceArguments(String name, int port, LocalInfrastructure infrastructure) {
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port,
+				"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
+				"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
+				"--spring.mongodb.uri=" + infrastructure.mongoUri(name),
+				"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
+				"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer()));
+		if (SharingGatewayApplication.NAME.equals(name)) {
+			arguments.add("--sharing.callback-base-url=http://127.0.0.1:" + port);
+		}
+		return arguments;
+	}
+
+	/**
+	 * The application class of a service.
+	 * @param name the service name
+	 * @return its class
+	 */
+	public static Class<?> applicationClass(String name) {
 		return switch (name) {
 			case ConsentServiceApplication.NAME -> ConsentServiceApplication.class;
 			case DsrServiceApplication.NAME -> DsrServiceApplication.class;
@@ -236,6 +254,18 @@ public final class LocalSystem implements AutoCloseable {
 					port(env, "MONGODB_PORT", 27017), port(env, "SCHEMA_REGISTRY_PORT", 8081), services,
 					blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")), blankToNull(env.get("MONGODB_URI")),
 					port(env, "TOKEN_ISSUER_PORT", 8090));
+		}
+
+		/**
+		 * Every part on a free port, for tests: the broker's two ports are chosen now, so
+		 * that a restart with the same settings finds its log again.
+		 * @param dataDir where the broker's log lives
+		 * @return the settings
+		 */
+		public static LocalSystemSettings onFreePorts(Path dataDir) {
+			Map<String, Integer> services = new LinkedHashMap<>();
+			fromEnvironment(Map.of()).servicePorts().keySet().forEach((name) -> services.put(name, 0));
+			return new LocalSystemSettings(dataDir, FreePorts.find(), FreePorts.find(), 0, 0, services, null, null, 0);
 		}
 
 		private static int port(Map<String, String> env, String name, int defaultPort) {

@@ -6,18 +6,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.onemusic.privacy.anonymizer.AnonymizerServiceApplication;
 import com.onemusic.privacy.consent.ConsentServiceApplication;
-import com.onemusic.privacy.dsr.DsrServiceApplication;
 import com.onemusic.privacy.launcher.LocalSystem.LocalSystemSettings;
-import com.onemusic.privacy.local.FreePorts;
-import com.onemusic.privacy.sharing.SharingGatewayApplication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -32,18 +27,10 @@ class LocalSystemTests {
 
 	@Test
 	void startsEverythingReadyAndARestartKeepsTheRegistryIds(@TempDir Path dataDir) throws Exception {
-		Map<String, Integer> anyPorts = new LinkedHashMap<>();
-		for (String name : new String[] { ConsentServiceApplication.NAME, DsrServiceApplication.NAME,
-				AnonymizerServiceApplication.NAME, SharingGatewayApplication.NAME }) {
-			anyPorts.put(name, 0);
-		}
-		int kafkaPort = FreePorts.find();
-		int controllerPort = FreePorts.find();
-		LocalSystemSettings settings = new LocalSystemSettings(dataDir, kafkaPort, controllerPort, 0, 0, anyPorts, null,
-				null, 0);
+		LocalSystemSettings settings = LocalSystemSettings.onFreePorts(dataDir);
 		String subjectsBefore;
 		try (LocalSystem system = LocalSystem.start(settings)) {
-			for (String name : anyPorts.keySet()) {
+			for (String name : settings.servicePorts().keySet()) {
 				HttpResponse<String> readiness = get(system.url(name) + "/actuator/health/readiness");
 				assertThat(readiness.statusCode()).as(name + ": " + readiness.body()).isEqualTo(200);
 				assertThat(readiness.body()).contains("\"status\":\"UP\"");

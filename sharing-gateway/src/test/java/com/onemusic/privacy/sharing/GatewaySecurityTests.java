@@ -5,7 +5,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -42,10 +41,7 @@ class GatewaySecurityTests {
 	void aUserReadsOnlyTheirOwnShareLogAndNothingElse() {
 		String alice = GatewayFixtures.user();
 		String bob = GatewayFixtures.user();
-		WebTestClient asAlice = this.web.mutate()
-			.defaultHeaders(
-					(headers) -> headers.set(HttpHeaders.AUTHORIZATION, TestTokens.bearer(TestTokens.user(alice))))
-			.build();
+		WebTestClient asAlice = TestTokens.as(this.web, TestTokens.user(alice));
 		asAlice.get().uri("/users/{user}/shares", alice).exchange().expectStatus().isOk();
 		ServiceChecks.assertProblem(asAlice.get().uri("/users/{user}/shares", bob).exchange(), HttpStatus.FORBIDDEN,
 				"not-your-data");

@@ -125,10 +125,7 @@ public abstract class ServiceContractTests {
 
 	@Test
 	void everyEndpointButHealthRefusesATokenWithoutItsScope() {
-		WebTestClient unscoped = this.web.mutate()
-			.defaultHeaders(
-					(headers) -> headers.set("Authorization", TestTokens.bearer(TestTokens.withScopes("someone"))))
-			.build();
+		WebTestClient unscoped = TestTokens.as(this.web, TestTokens.withScopes("someone"));
 		for (String[] operation : operations()) {
 			if (publicPaths().stream().anyMatch(operation[1]::matches)) {
 				continue;
@@ -154,10 +151,7 @@ public abstract class ServiceContractTests {
 	 */
 	@Test
 	void everyUserPathRefusesAnotherUsersToken() {
-		WebTestClient asAlice = this.web.mutate()
-			.defaultHeaders(
-					(headers) -> headers.set("Authorization", TestTokens.bearer(TestTokens.user("contract-alice"))))
-			.build();
+		WebTestClient asAlice = TestTokens.as(this.web, TestTokens.user("contract-alice"));
 		List<String[]> userOperations = operations("contract-bob").stream()
 			.filter((operation) -> operation[1].startsWith("/users/contract-bob/"))
 			.toList();

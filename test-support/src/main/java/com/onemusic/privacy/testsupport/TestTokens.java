@@ -9,6 +9,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.WebTestClientBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.local.DevTokenIssuer;
 
@@ -70,6 +71,16 @@ public final class TestTokens {
 	 */
 	public static String signedByAnotherKey() {
 		return issuer().tokenSignedByAnotherKey("test-operator", DevTokenIssuer.OPERATOR_SCOPES);
+	}
+
+	/**
+	 * The same client, sending another token.
+	 * @param web the client
+	 * @param token the token
+	 * @return a client with {@code Authorization: Bearer <token>}
+	 */
+	public static WebTestClient as(WebTestClient web, String token) {
+		return web.mutate().defaultHeaders((headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer(token))).build();
 	}
 
 	/**

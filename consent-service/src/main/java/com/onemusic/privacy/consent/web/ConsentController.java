@@ -125,13 +125,13 @@ class ConsentController {
 	 * instance's relay).
 	 * @return a signal once published, empty if not within {@link #PUBLICATION_WAIT}
 	 */
-	private Mono<Object> published(String userId, long sequence) {
-		Mono<Object> stored = this.ledger.awaitPublished(userId, sequence, PUBLICATION_WAIT).cast(Object.class);
+	private Mono<Boolean> published(String userId, long sequence) {
+		Mono<Boolean> stored = this.ledger.awaitPublished(userId, sequence, PUBLICATION_WAIT).map((entry) -> true);
 		OutboxRelay available = this.relay.get();
 		if (available == null) {
 			return stored;
 		}
-		Mono<Object> acknowledged = available.sent(LedgerEntry.idOf(userId, sequence)).thenReturn(Boolean.TRUE);
+		Mono<Boolean> acknowledged = available.sent(LedgerEntry.idOf(userId, sequence)).thenReturn(true);
 		// The first to say so; empty only when neither did within the wait.
 		return Mono.firstWithValue(acknowledged, stored)
 			.timeout(PUBLICATION_WAIT, Mono.empty())

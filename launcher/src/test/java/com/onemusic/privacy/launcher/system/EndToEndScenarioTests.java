@@ -44,7 +44,6 @@ import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.events.UserActivityRecorded;
 import com.onemusic.privacy.launcher.LocalSystem.LocalSystemSettings;
 import com.onemusic.privacy.launcher.LocalSystem;
-import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
 import com.onemusic.privacy.serde.AvroSerializer;
 import com.onemusic.privacy.sharing.SharingGatewayApplication;
@@ -108,13 +107,7 @@ class EndToEndScenarioTests {
 		stderr = System.err;
 		System.setOut(new PrintStream(new Tee(stdout, console), true, StandardCharsets.UTF_8));
 		System.setErr(new PrintStream(new Tee(stderr, console), true, StandardCharsets.UTF_8));
-		Map<String, Integer> anyPorts = new LinkedHashMap<>();
-		for (String name : new String[] { ConsentServiceApplication.NAME, DsrServiceApplication.NAME,
-				AnonymizerServiceApplication.NAME, SharingGatewayApplication.NAME }) {
-			anyPorts.put(name, 0);
-		}
-		system = LocalSystem
-			.start(new LocalSystemSettings(dataDir, FreePorts.find(), FreePorts.find(), 0, 0, anyPorts, null, null, 0));
+		system = LocalSystem.start(LocalSystemSettings.onFreePorts(dataDir));
 		api = new SystemApi(system.infrastructure().tokenIssuer().issuer());
 		operator = api.token("operator", "op-scenario");
 		backend = api.token("service", "app-backend");
@@ -408,14 +401,8 @@ class EndToEndScenarioTests {
 	// --- the parties' moves -------------------------------------------------------
 
 	private static void register(PartnerStub partner, String category, Map<String, Object> purposes) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("name", "Scenario " + partner.id());
-		body.put("category", category);
-		body.put("webhookUrl", partner.webhookUrl());
-		body.put("webhookSecret", partner.webhookSecret());
-		body.put("callbackSecrets", List.of(partner.callbackSecret()));
-		body.put("purposes", purposes);
-		SystemApi.Answer answer = api.put(gateway("/partners/" + partner.id()), operator, body);
+		SystemApi.Answer answer = api.put(gateway("/partners/" + partner.id()), operator,
+				partner.registration(category, purposes));
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
 	}
 

@@ -33,12 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-import com.onemusic.privacy.anonymizer.AnonymizerServiceApplication;
 import com.onemusic.privacy.consent.ConsentServiceApplication;
 import com.onemusic.privacy.dsr.DsrServiceApplication;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.Topic;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.launcher.LocalSystem;
+import com.onemusic.privacy.launcher.LocalSystem.LocalSystemSettings;
 import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.local.LocalInfrastructure;
 import com.onemusic.privacy.local.LocalKafkaBroker;
@@ -105,9 +106,7 @@ class FaultRunTests {
 	private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
 	/** Idempotency key of every accepted change: user and sequence. */
-	private final Map<String, long[]> acceptedChanges = new ConcurrentHashMap<>();
-
-	private final Map<String, String> acceptedChangeUsers = new ConcurrentHashMap<>();
+	private final Map<String, Accepted> acceptedChanges = new ConcurrentHashMap<>();
 
 	private final AtomicLong changeRetries = new AtomicLong();
 
@@ -116,7 +115,7 @@ class FaultRunTests {
 	/** When each watched user's withdrawal was acknowledged (nanoTime). */
 	private final Map<String, Long> withdrawalAcknowledged = new ConcurrentHashMap<>();
 
-	private final Queue shares = new Queue();
+	private final ConcurrentLinkedQueue<Share> shares = new ConcurrentLinkedQueue<>();
 
 	private final Map<String, String> deletionRequests = new ConcurrentHashMap<>();
 
@@ -237,25 +236,14 @@ class FaultRunTests {
 	}
 
 	private void startServices(LocalInfrastructure infrastructure, Path logs) throws Exception {
-		Map<String, Class<?>> applications = new LinkedHashMap<>();
-		applications.put(ConsentServiceApplication.NAME, ConsentServiceApplication.class);
-		applications.put(DsrServiceApplication.NAME, DsrServiceApplication.class);
-		applications.put(AnonymizerServiceApplication.NAME, AnonymizerServiceApplication.class);
-		applications.put(SharingGatewayApplication.NAME, SharingGatewayApplication.class);
-		for (Map.Entry<String, Class<?>> application : applications.entrySet()) {
-			String name = application.getKey();
+		for (String name : LocalSystemSettings.fromEnvironment(Map.of()).servicePorts().keySet()) {
 			int port = FreePorts.find();
-			List<String> arguments = new ArrayList<>(
-					List.of("--spring.kafka.bootstrap-servers=" + this.broker.bootstrapServers(),
-							"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
-							"--spring.mongodb.uri=" + infrastructure.mongoUri(name),
-							"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
-							"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer()));
+			List<String> arguments = LocalSystem.serviceArguments(name, port, infrastructure);
 			if (SharingGatewayApplication.NAME.equals(name)) {
-				arguments.add("--sharing.callback-base-url=http://127.0.0.1:" + port);
 				arguments.add("--sharing.webhooks.retry-schedule=0s,1s,2s,5s,10s");
 			}
-			ServiceProcess service = new ServiceProcess(name, application.getValue().getName(), port, arguments, logs);
+			ServiceProcess service = new ServiceProcess(name, LocalSystem.applicationClass(name).getName(), port,
+					arguments, logs);
 			this.services.put(name, service);
 			service.start();
 		}
@@ -278,8 +266,7 @@ class FaultRunTests {
 			JsonNode answer = change(user, policy, scope, grant ? "GRANTED" : "WITHDRAWN", key);
 			this.changesSent.incrementAndGet();
 			if (answer.path("changed").asBoolean()) {
-				this.acceptedChanges.put(key, new long[] { answer.path("sequence").asLong() });
-				this.acceptedChangeUsers.put(key, user);
+				this.acceptedChanges.put(key, new Accepted(user, answer.path("sequence").asLong()));
 			}
 		}
 		return null;
@@ -454,7 +441,8 @@ class FaultRunTests {
 
 		// Every accepted change is in the ledger once, and on the topic once in effect.
 		Map<String, Set<Long>> ledger = new HashMap<>();
-		Set<String> users = new HashSet<>(this.acceptedChangeUsers.values());
+		Set<String> users = new HashSet<>();
+		this.acceptedChanges.values().forEach((change) -> users.add(change.user()));
 		for (String user : users) {
 			SystemApi.Answer history = this.api.get(
 					url(ConsentServiceApplication.NAME, "/users/" + user + "/consents/history"), operator,
@@ -469,10 +457,9 @@ class FaultRunTests {
 		}
 		long lost = 0;
 		Map<String, Set<Long>> accepted = new HashMap<>();
-		for (Map.Entry<String, long[]> change : this.acceptedChanges.entrySet()) {
-			String user = this.acceptedChangeUsers.get(change.getKey());
-			accepted.computeIfAbsent(user, (u) -> new HashSet<>()).add(change.getValue()[0]);
-			if (!ledger.getOrDefault(user, Set.of()).contains(change.getValue()[0])) {
+		for (Accepted change : this.acceptedChanges.values()) {
+			accepted.computeIfAbsent(change.user(), (u) -> new HashSet<>()).add(change.sequence());
+			if (!ledger.getOrDefault(change.user(), Set.of()).contains(change.sequence())) {
 				lost++;
 			}
 		}
@@ -521,7 +508,7 @@ class FaultRunTests {
 		long late = 0;
 		long worstMillis = 0;
 		long allowed = 0;
-		for (Share share : this.shares.all()) {
+		for (Share share : this.shares) {
 			Long withdrawn = this.withdrawalAcknowledged.get(share.user());
 			if (share.status() == 200) {
 				allowed++;
@@ -532,9 +519,9 @@ class FaultRunTests {
 			}
 		}
 		invariant("no share allowed after its withdrawal was acknowledged", late == 0,
-				this.shares.all().size() + " share requests, " + allowed + " allowed, "
-						+ this.withdrawalAcknowledged.size() + " withdrawals, " + late
-						+ " allowed after the withdrawal (latest " + worstMillis + " ms after)");
+				this.shares.size() + " share requests, " + allowed + " allowed, " + this.withdrawalAcknowledged.size()
+						+ " withdrawals, " + late + " allowed after the withdrawal (latest " + worstMillis
+						+ " ms after)");
 
 		// Poison records in the dead-letter topics, with their cause.
 		long parked = 0;
@@ -654,10 +641,7 @@ class FaultRunTests {
 
 	private void registerPartner(PartnerStub partner) {
 		SystemApi.Answer answer = this.api.put(url(SharingGatewayApplication.NAME, "/partners/" + partner.id()),
-				this.api.token("operator", "fault-run-operator"),
-				Map.of("name", "Fault run " + partner.id(), "category", "SERVICE_PROVIDER", "webhookUrl",
-						partner.webhookUrl(), "webhookSecret", partner.webhookSecret(), "callbackSecrets",
-						List.of(partner.callbackSecret()), "purposes",
+				this.api.token("operator", "fault-run-operator"), partner.registration("SERVICE_PROVIDER",
 						Map.of("order-delivery", Map.of("fields", Map.of("orderId", "orders", "address", "address")))));
 		assertThat(answer.status()).as(answer.toString()).isEqualTo(201);
 	}
@@ -690,18 +674,8 @@ class FaultRunTests {
 
 	}
 
-	/** The share requests, in the order sent. */
-	static final class Queue {
-
-		private final ConcurrentLinkedQueue<Share> items = new ConcurrentLinkedQueue<>();
-
-		void add(Share share) {
-			this.items.add(share);
-		}
-
-		List<Share> all() {
-			return new ArrayList<>(this.items);
-		}
+	/** A change the consent API accepted: whose, and the sequence number it got. */
+	record Accepted(String user, long sequence) {
 
 	}
 

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -84,6 +86,23 @@ public final class PartnerStub implements AutoCloseable {
 
 	public String callbackSecret() {
 		return this.callbackSecret;
+	}
+
+	/**
+	 * What an operator registers for this partner with {@code PUT /partners/{id}}.
+	 * @param category the partner category
+	 * @param purposes per purpose, the contract (fields, required scopes)
+	 * @return the body
+	 */
+	public Map<String, Object> registration(String category, Map<String, Object> purposes) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("name", "Partner " + this.id);
+		body.put("category", category);
+		body.put("webhookUrl", webhookUrl());
+		body.put("webhookSecret", this.webhookSecret);
+		body.put("callbackSecrets", List.of(this.callbackSecret));
+		body.put("purposes", purposes);
+		return body;
 	}
 
 	/** Whether the partner answers 503 (down) or takes webhooks. */

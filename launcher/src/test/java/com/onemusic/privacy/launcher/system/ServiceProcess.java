@@ -36,6 +36,14 @@ public final class ServiceProcess implements AutoCloseable {
 
 	private int starts;
 
+	/**
+	 * A service process, not started yet.
+	 * @param name the service
+	 * @param mainClass its main class
+	 * @param port the HTTP port its arguments give it
+	 * @param arguments its command-line arguments
+	 * @param logDir where its output goes
+	 */
 	public ServiceProcess(String name, String mainClass, int port, List<String> arguments, Path logDir) {
 		this.name = name;
 		this.mainClass = mainClass;
@@ -62,7 +70,6 @@ public final class ServiceProcess implements AutoCloseable {
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(this.mainClass);
-		command.add("--server.port=" + this.port);
 		command.addAll(this.arguments);
 		Files.createDirectories(this.log.getParent());
 		this.starts++;

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,24 +26,28 @@ public final class SystemApi {
 
 	private final String issuer;
 
+	private final Map<String, String> tokens = new ConcurrentHashMap<>();
+
 	public SystemApi(String issuer) {
 		this.issuer = issuer;
 	}
 
 	/**
-	 * A token of the development issuer, asked for over HTTP as the README shows.
+	 * A token of the development issuer, asked for over HTTP as the README shows, once
+	 * per kind and subject (tokens live an hour, longer than any run).
 	 * @param kind user, service or operator
 	 * @param subject the user id or a name
 	 * @return the token
 	 */
 	public String token(String kind, String subject) {
-		Answer answer = send("POST",
-				this.issuer + "/token?kind=" + kind + "&subject=" + URLEncoder.encode(subject, StandardCharsets.UTF_8),
-				null, null);
-		if (answer.status() != 200) {
-			throw new IllegalStateException("No token: " + answer);
-		}
-		return answer.json().path("access_token").asString();
+		return this.tokens.computeIfAbsent(kind + "/" + subject, (key) -> {
+			Answer answer = send("POST", this.issuer + "/token?kind=" + kind + "&subject="
+					+ URLEncoder.encode(subject, StandardCharsets.UTF_8), null, null);
+			if (answer.status() != 200) {
+				throw new IllegalStateException("No token: " + answer);
+			}
+			return answer.json().path("access_token").asString();
+		});
 	}
 
 	public Answer get(String url, String token, String... headers) {

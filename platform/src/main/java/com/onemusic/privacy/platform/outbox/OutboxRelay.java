@@ -89,7 +89,7 @@ public class OutboxRelay implements SmartLifecycle {
 	 * The ids of the entries acknowledged last, so that a caller who asks just after the
 	 * acknowledgement is answered at once; bounded, oldest dropped first.
 	 */
-	private final Map<Object, Boolean> recentlySent = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+	private final Map<Object, Boolean> recentlySent = new LinkedHashMap<>(1024, 0.75f, false) {
 
 		@Override
 		protected boolean removeEldestEntry(Map.Entry<Object, Boolean> eldest) {
