@@ -58,7 +58,9 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		// No request body of these APIs comes near this; a larger one is refused with 413
 		// before it is read into memory.
 		defaults.put("spring.http.codecs.max-in-memory-size", "64KB");
-		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics");
+		// Prometheus scrapes /actuator/prometheus with a token of its own, like any
+		// caller.
+		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		defaults.put("management.endpoint.health.show-details", "always");
 		defaults.put("management.endpoint.health.group.readiness.include", "readinessState,mongo,kafka,schemaRegistry");

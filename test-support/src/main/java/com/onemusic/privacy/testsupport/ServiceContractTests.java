@@ -121,6 +121,21 @@ public abstract class ServiceContractTests {
 		anonymous.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
 		anonymous.get().uri("/v3/api-docs").exchange().expectStatus().isUnauthorized();
 		anonymous.get().uri("/actuator/metrics").exchange().expectStatus().isUnauthorized();
+		anonymous.get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
+	}
+
+	@Test
+	void prometheusScrapesMetricsWithAToken() {
+		String metrics = this.web.get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseBody()
+			.reduce(String::concat)
+			.block();
+		assertThat(metrics).contains("jvm_memory_used_bytes").contains("kafka_consumer");
 	}
 
 	@Test

@@ -41,7 +41,13 @@ public class ProductionGuard implements EnvironmentPostProcessor, Ordered {
 		}
 	}
 
-	static List<String> problems(ConfigurableEnvironment environment) {
+	/**
+	 * What keeps an environment from running in production, by property name (never by
+	 * value); also used to check deployment manifests.
+	 * @param environment the environment a service would start with
+	 * @return the problems, empty when the environment may run in production
+	 */
+	public static List<String> problems(ConfigurableEnvironment environment) {
 		List<String> problems = new ArrayList<>();
 		if (!environment.getProperty("privacy.security.enabled", Boolean.class, true)) {
 			problems.add("privacy.security.enabled is false");
@@ -79,7 +85,12 @@ public class ProductionGuard implements EnvironmentPostProcessor, Ordered {
 		}
 	}
 
-	static boolean isDevelopmentSecret(String value) {
+	/**
+	 * Whether a value is one of the shipped development secrets.
+	 * @param value a property value
+	 * @return whether it says {@code dev-only}, in clear or in base64
+	 */
+	public static boolean isDevelopmentSecret(String value) {
 		if (value.toLowerCase(Locale.ROOT).contains(MARK)) {
 			return true;
 		}
