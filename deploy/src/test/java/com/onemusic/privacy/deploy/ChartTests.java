@@ -357,11 +357,14 @@ class ChartTests {
 			assertThat(tlsHosts).as("TLS for " + rule.get("host")).contains((String) rule.get("host"));
 			for (Map<String, Object> path : K8sObject.list(rule, "http", "paths")) {
 				assertThat(K8sObject.at(path, "backend", "service", "name")).isEqualTo("privacy-sharing-gateway");
+				// The controller matches a path as a regular expression from the start of
+				// the
+				// request path (a prefix unless anchored at the end).
 				Pattern route = Pattern.compile((String) path.get("path"));
-				assertThat(route.matcher("/partners/swift-logistics/callbacks").find()).isTrue();
+				assertThat(route.matcher("/partners/swift-logistics/callbacks").lookingAt()).isTrue();
 				for (String inside : List.of("/partners/swift-logistics", "/partners", "/shares", "/actuator/health",
-						"/partners/swift-logistics/callbacks/x", "/users/u-1/shares")) {
-					assertThat(route.matcher(inside).matches()).as(inside + " stays inside").isFalse();
+						"/partners/swift-logistics/callbacks/x", "/users/u-1/shares", "/partners/a/b/callbacks")) {
+					assertThat(route.matcher(inside).lookingAt()).as(inside + " stays inside").isFalse();
 				}
 			}
 		}
