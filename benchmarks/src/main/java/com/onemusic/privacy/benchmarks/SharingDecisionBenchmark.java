@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,6 +69,8 @@ public final class SharingDecisionBenchmark {
 
 	private final AtomicLong sequences = new AtomicLong();
 
+	private MeterRegistry meters;
+
 	private SharingDecisionBenchmark(String baseUrl, int userCount) {
 		this.baseUrl = baseUrl;
 		String run = UUID.randomUUID().toString().substring(0, 8);
@@ -106,6 +110,7 @@ public final class SharingDecisionBenchmark {
 						new StringSerializer(), new AvroSerializer<>(null,
 								Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, infrastructure.registryUrl()), false))) {
 			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(InProcess.url(service), 10_000);
+			benchmark.meters = service.getBean(MeterRegistry.class);
 			benchmark.run(producer, seconds, warmup, clients, withdrawals);
 		}
 	}
@@ -129,8 +134,12 @@ public final class SharingDecisionBenchmark {
 		for (int level : levels) {
 			Result trivial = level("/benchmark/echo", level, seconds);
 			print("trivial (echo)", level, trivial);
+			Waits before = waits();
 			Result decisions = level("/shares", level, seconds);
 			print("share decision", level, decisions);
+			Waits after = waits();
+			System.out.printf("  of which, on average: waiting for the view %.2f ms, for Kafka's ack %.2f ms%n",
+					after.viewMeanSince(before), after.recordMeanSince(before));
 			System.out.printf(
 					"  %d clients: decision throughput / trivial %.0f %% (target >= 60 %%);"
 							+ " decision p99 %.1f ms (target < 10 ms)%n",
@@ -165,6 +174,26 @@ public final class SharingDecisionBenchmark {
 						+ " p99 %.1f ms, max %.1f ms (target p99 < 1000 ms)%n",
 				withdrawals, InProcess.percentile(lags, 50), InProcess.percentile(lags, 99),
 				InProcess.percentile(lags, 100));
+	}
+
+	/** The gateway's timers of a decision's two waits. */
+	private Waits waits() {
+		Timer view = this.meters.get("sharing.decision.view.wait").timer();
+		Timer record = this.meters.get("sharing.decision.record.wait").timer();
+		return new Waits(view.count(), view.totalTime(TimeUnit.MILLISECONDS), record.count(),
+				record.totalTime(TimeUnit.MILLISECONDS));
+	}
+
+	private record Waits(long viewCount, double viewMillis, long recordCount, double recordMillis) {
+
+		double viewMeanSince(Waits before) {
+			return (this.viewMillis - before.viewMillis) / Math.max(1, this.viewCount - before.viewCount);
+		}
+
+		double recordMeanSince(Waits before) {
+			return (this.recordMillis - before.recordMillis) / Math.max(1, this.recordCount - before.recordCount);
+		}
+
 	}
 
 	private static void print(String name, int clients, Result result) {

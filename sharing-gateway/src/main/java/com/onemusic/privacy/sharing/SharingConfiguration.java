@@ -3,9 +3,11 @@ package com.onemusic.privacy.sharing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -93,20 +95,45 @@ class SharingConfiguration {
 	/** How long a decision may wait for Kafka to acknowledge its record. */
 	static final Duration RECORD_TIMEOUT = Duration.ofSeconds(5);
 
+	/**
+	 * A decision's two waits, timed: for the consent view to be shown current
+	 * ({@code sharing.decision.view.wait}) and for Kafka to acknowledge the decision's
+	 * record ({@code sharing.decision.record.wait}).
+	 */
 	@Bean
 	ShareDecisions shareDecisions(ReactiveMongoTemplate mongo, PartnerRegistry partners, ConsentView view,
-			ConsentFeed feed, SharingProperties properties, KafkaTemplate<String, Object> kafka) {
-		return new ShareDecisions(mongo, partners, view, feed,
+			ConsentFeed feed, SharingProperties properties, KafkaTemplate<String, Object> kafka, MeterRegistry meters) {
+		Timer viewWait = decisionTimer("sharing.decision.view.wait",
+				"Time a share decision waits for the consent view to hold every change made before it", meters);
+		Timer recordWait = decisionTimer("sharing.decision.record.wait",
+				"Time a share decision waits for Kafka to acknowledge its DataShared record", meters);
+		return new ShareDecisions(mongo, partners, view,
+				(since, within) -> timed(feed.caughtUpSince(since, within), viewWait),
 				new ShareDecisions.Rules(properties.categoryScopes(), properties.sensitiveScope(),
 						Set.copyOf(properties.sensitiveCategories()), properties.view().maxLag()),
-				(entry) -> Mono
+				(entry) -> timed(Mono
 					.fromFuture(() -> kafka.send(Topics.SHARING_DECISIONS.name(), entry.userId(),
 							SharingEvents.dataShared(entry)))
 					.timeout(RECORD_TIMEOUT)
 					.onErrorMap((ex) -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "decision-not-recorded",
 							"The decision could not be recorded, so nothing may be shared; try again shortly"))
-					.then(),
+					.then(Mono.just(true)), recordWait).then(),
 				Clock.systemUTC());
+	}
+
+	private static Timer decisionTimer(String name, String description, MeterRegistry meters) {
+		return Timer.builder(name)
+			.description(description)
+			.publishPercentiles(0.5, 0.99)
+			.publishPercentileHistogram()
+			.register(meters);
+	}
+
+	private static Mono<Boolean> timed(Mono<Boolean> wait, Timer timer) {
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return wait.doFinally((signal) -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+		});
 	}
 
 	@Bean
