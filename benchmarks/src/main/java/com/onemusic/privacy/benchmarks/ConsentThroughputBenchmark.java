@@ -84,23 +84,29 @@ public final class ConsentThroughputBenchmark {
 			// Drive a system that is already running (./run-local), from this separate
 			// process.
 			run(target, System.getProperty("bootstrap", "127.0.0.1:9092"),
-					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup);
+					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup, false);
 			return;
 		}
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
 		try (LocalInfrastructure infrastructure = InProcess.infrastructure("consent-benchmark");
 				ConfigurableApplicationContext service = InProcess.run(
-						PrivacyService.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME),
+						PrivacyService.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME)
+							.sources(InProcess.TrivialEndpoint.class),
 						infrastructure,
 						infrastructure.mongoUri("consent-benchmark") + System.getProperty("mongoOptions", ""))) {
 			run(InProcess.url(service), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds,
-					warmup);
+					warmup, true);
 		}
 	}
 
-	private static void run(String url, String bootstrapServers, String registryUrl, int seconds, int warmup)
-			throws Exception {
+	/**
+	 * Runs the levels; with {@code ceiling}, each level also drives the trivial endpoint
+	 * served beside consent-service with the same clients, the same body and the same
+	 * token check: the framework's ceiling on this machine at that moment.
+	 */
+	private static void run(String url, String bootstrapServers, String registryUrl, int seconds, int warmup,
+			boolean ceiling) throws Exception {
 		PrivacyService.trustEventsPackage();
 		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, 20_000);
 		AtomicBoolean consuming = new AtomicBoolean(true);
@@ -117,9 +123,46 @@ public final class ConsentThroughputBenchmark {
 			Result result = benchmark.level(clients, seconds);
 			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
+			if (ceiling) {
+				double[] trivial = benchmark.trivial(clients, seconds);
+				System.out.printf(
+						"%8s trivial endpoint, same clients: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"
+								+ " (changes/s are %.0f %% of it)%n",
+						"", trivial[0], trivial[1], trivial[2], 100 * result.perSecond / trivial[0]);
+			}
 		}
 		consuming.set(false);
 		consumer.join(10_000);
+	}
+
+	/** Requests/s, p50 and p99 in ms of the trivial endpoint with the same load. */
+	private double[] trivial(int clients, int seconds) throws Exception {
+		List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+		String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
+				+ "\"changes\":[{\"scope\":\"permission.camera\",\"status\":\"GRANTED\"}]}";
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		long start = System.nanoTime();
+		long end = start + TimeUnit.SECONDS.toNanos(seconds);
+		for (int c = 0; c < clients; c++) {
+			pool.submit(() -> {
+				while (System.nanoTime() < end) {
+					long sent = System.nanoTime();
+					this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/benchmark/echo"))
+						.header("Content-Type", "application/json")
+						.header("Authorization", InProcess.authorization())
+						.POST(HttpRequest.BodyPublishers.ofString(body))
+						.build(), HttpResponse.BodyHandlers.discarding());
+					latencies.add(System.nanoTime() - sent);
+				}
+				return null;
+			});
+		}
+		pool.shutdown();
+		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
+		double elapsed = (System.nanoTime() - start) / 1e9;
+		long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+		return new double[] { sorted.length / elapsed, InProcess.percentile(sorted, 50),
+				InProcess.percentile(sorted, 99) };
 	}
 
 	private Result level(int clients, int seconds) throws Exception {

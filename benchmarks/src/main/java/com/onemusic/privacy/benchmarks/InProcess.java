@@ -2,9 +2,14 @@ package com.onemusic.privacy.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
 
 import com.onemusic.privacy.local.LocalInfrastructure;
 
@@ -82,6 +87,20 @@ final class InProcess {
 		}
 		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+	}
+
+	/**
+	 * The framework's ceiling on this machine, measured beside a service in the same
+	 * server: reads a JSON body and answers it, behind the same token check.
+	 */
+	@RestController
+	public static class TrivialEndpoint {
+
+		@PostMapping("/benchmark/echo")
+		Mono<Map<String, Object>> echo(@RequestBody Map<String, Object> body) {
+			return Mono.just(body);
+		}
+
 	}
 
 }

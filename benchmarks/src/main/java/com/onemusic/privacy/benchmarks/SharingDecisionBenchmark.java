@@ -24,12 +24,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import reactor.core.publisher.Mono;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RestController;
 
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
@@ -79,17 +75,6 @@ public final class SharingDecisionBenchmark {
 		}
 	}
 
-	/** The framework's ceiling: reads the same body, answers it. */
-	@RestController
-	static class TrivialEndpoint {
-
-		@PostMapping("/benchmark/echo")
-		Mono<Map<String, Object>> echo(@RequestBody Map<String, Object> body) {
-			return Mono.just(body);
-		}
-
-	}
-
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
@@ -102,7 +87,7 @@ public final class SharingDecisionBenchmark {
 		try (LocalInfrastructure infrastructure = InProcess.infrastructure("sharing-benchmark");
 				ConfigurableApplicationContext service = InProcess.run(
 						PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
-							.sources(TrivialEndpoint.class),
+							.sources(InProcess.TrivialEndpoint.class),
 						infrastructure, infrastructure.mongoUri("sharing-benchmark"));
 				KafkaProducer<String, Object> producer = new KafkaProducer<>(
 						Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
