@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,6 +19,7 @@ import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.security.ProductionGuard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Helm chart of {@code deploy/k8s}, rendered with each values file, checked against
@@ -391,6 +393,17 @@ class ChartTests {
 		Map<String, Object> endpoint = K8sObject.list(monitor.content(), "spec", "endpoints").get(0);
 		assertThat(endpoint).containsEntry("path", "/actuator/prometheus").containsEntry("port", "http");
 		assertThat(K8sObject.asMap(endpoint.get("oauth2"))).containsKeys("tokenUrl", "clientId", "clientSecret");
+	}
+
+	@Test
+	void valuesTheSchemaDoesNotKnowAreRefusedBeforeAnythingIsRendered() {
+		assertThat(RenderedChart.render("prod", Map.of("image.tag", "0.1.1"))).contains("/consent-service:0.1.1\"");
+		for (Map<String, Object> wrong : List.<Map<String, Object>>of(Map.of("image.tag", "latest"),
+				Map.of("services.consent-service.autoscalling.enabled", false), Map.of("kafka.partitions", 0),
+				Map.of("mongodb.image", "mongo"), Map.of("security.jwksUri", "auth.onemusic.example/jwks"))) {
+			assertThatThrownBy(() -> RenderedChart.render("prod", wrong)).as(wrong.toString())
+				.hasMessageContaining("values don't meet the specifications of the schema");
+		}
 	}
 
 	private static K8sObject topic(RenderedChart chart, String name) {

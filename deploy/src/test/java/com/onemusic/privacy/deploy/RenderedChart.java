@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
@@ -43,17 +44,29 @@ record RenderedChart(String overlay, List<K8sObject> objects) {
 	}
 
 	private static RenderedChart render(String overlay) {
+		return new RenderedChart(overlay, parse(render(overlay, Map.of())));
+	}
+
+	/**
+	 * Renders the chart with a values file and single values set on top, as
+	 * {@code helm template --set} does; Helm checks the values against the chart's
+	 * {@code values.schema.json} first.
+	 * @param overlay {@code dev} or {@code prod}
+	 * @param sets values by path, e.g. {@code image.tag}
+	 * @return the manifest
+	 */
+	static String render(String overlay, Map<String, Object> sets) {
 		Path values = CHART.resolve("values-" + overlay + ".yaml");
 		if (!Files.isRegularFile(values)) {
 			throw new IllegalArgumentException("No values file " + values.toAbsolutePath());
 		}
-		String manifest = new Helm(CHART).template()
+		TemplateCommand template = new Helm(CHART).template()
 			.withName(RELEASE)
 			.withNamespace(NAMESPACE)
 			.withKubeVersion(System.getProperty("privacy.deploy.kubernetes-version", "1.33.0"))
-			.withValuesFile(values)
-			.call();
-		return new RenderedChart(overlay, parse(manifest));
+			.withValuesFile(values);
+		sets.forEach(template::set);
+		return template.call();
 	}
 
 	@SuppressWarnings("unchecked")
