@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -124,98 +122,62 @@ public final class ConsentThroughputBenchmark {
 			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
 			if (ceiling) {
-				double[] trivial = benchmark.trivial(clients, seconds);
+				InProcess.Load trivial = benchmark.trivial(clients, seconds);
 				System.out.printf(
 						"%8s trivial endpoint, same clients: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"
 								+ " (changes/s are %.0f %% of it)%n",
-						"", trivial[0], trivial[1], trivial[2], 100 * result.perSecond / trivial[0]);
+						"", trivial.perSecond(), trivial.percentile(50), trivial.percentile(99),
+						100 * result.perSecond / trivial.perSecond());
 			}
 		}
 		consuming.set(false);
 		consumer.join(10_000);
 	}
 
-	/** Requests/s, p50 and p99 in ms of the trivial endpoint with the same load. */
-	private double[] trivial(int clients, int seconds) throws Exception {
-		List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+	/** The trivial endpoint with the same load. */
+	private InProcess.Load trivial(int clients, int seconds) throws Exception {
 		String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
 				+ "\"changes\":[{\"scope\":\"permission.camera\",\"status\":\"GRANTED\"}]}";
-		ExecutorService pool = Executors.newFixedThreadPool(clients);
-		long start = System.nanoTime();
-		long end = start + TimeUnit.SECONDS.toNanos(seconds);
-		for (int c = 0; c < clients; c++) {
-			pool.submit(() -> {
-				while (System.nanoTime() < end) {
-					long sent = System.nanoTime();
-					this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/benchmark/echo"))
+		return InProcess
+			.drive(clients, seconds,
+					() -> this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/benchmark/echo"))
 						.header("Content-Type", "application/json")
 						.header("Authorization", InProcess.authorization())
 						.POST(HttpRequest.BodyPublishers.ofString(body))
-						.build(), HttpResponse.BodyHandlers.discarding());
-					latencies.add(System.nanoTime() - sent);
-				}
-				return null;
-			});
-		}
-		pool.shutdown();
-		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
-		double elapsed = (System.nanoTime() - start) / 1e9;
-		long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-		return new double[] { sorted.length / elapsed, InProcess.percentile(sorted, 50),
-				InProcess.percentile(sorted, 99) };
+						.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
 	}
 
 	private Result level(int clients, int seconds) throws Exception {
 		this.sentAt.clear();
 		this.seenAt.clear();
-		List<Long> httpLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
 		AtomicLong accepted = new AtomicLong();
-		AtomicLong requests = new AtomicLong();
-		ExecutorService pool = Executors.newFixedThreadPool(clients);
-		long start = System.nanoTime();
-		long end = start + TimeUnit.SECONDS.toNanos(seconds);
-		for (int c = 0; c < clients; c++) {
-			pool.submit(() -> {
-				while (System.nanoTime() < end) {
-					String user = this.users.get(ThreadLocalRandom.current().nextInt(this.users.size()));
-					String scope = SCOPES[ThreadLocalRandom.current().nextInt(SCOPES.length)];
-					// Every request changes something, unless two clients pick the same
-					// user
-					// and scope at once.
-					boolean grant = this.granted.merge(user + "|" + scope, true, (was, ignored) -> !was);
-					String status = grant ? "GRANTED" : "WITHDRAWN";
-					String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
-							+ "\"changes\":[{\"scope\":\"" + scope + "\",\"status\":\"" + status + "\"}]}";
-					long sent = System.nanoTime();
-					try {
-						HttpResponse<String> response = this.http
-							.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/users/" + user + "/consents"))
-								.header("Content-Type", "application/json")
-								.header("Authorization", InProcess.authorization())
-								.PUT(HttpRequest.BodyPublishers.ofString(body))
-								.build(), HttpResponse.BodyHandlers.ofString());
-						httpLatencies.add(System.nanoTime() - sent);
-						requests.incrementAndGet();
-						if (response.statusCode() == 200 && response.body().contains("\"changed\":true")) {
-							Matcher matcher = SEQUENCE.matcher(response.body());
-							if (matcher.find()) {
-								this.sentAt.put(user + ":" + matcher.group(1), sent);
-								accepted.incrementAndGet();
-							}
-						}
-					}
-					catch (Exception ex) {
-						if (ex instanceof InterruptedException) {
-							Thread.currentThread().interrupt();
-							return;
-						}
-					}
+		InProcess.Load http = InProcess.drive(clients, seconds, () -> {
+			String user = this.users.get(ThreadLocalRandom.current().nextInt(this.users.size()));
+			String scope = SCOPES[ThreadLocalRandom.current().nextInt(SCOPES.length)];
+			// Every request changes something, unless two clients pick the same user and
+			// scope at once.
+			boolean grant = this.granted.merge(user + "|" + scope, true, (was, ignored) -> !was);
+			String status = grant ? "GRANTED" : "WITHDRAWN";
+			String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
+					+ "\"changes\":[{\"scope\":\"" + scope + "\",\"status\":\"" + status + "\"}]}";
+			long sent = System.nanoTime();
+			HttpResponse<String> response = this.http
+				.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/users/" + user + "/consents"))
+					.header("Content-Type", "application/json")
+					.header("Authorization", InProcess.authorization())
+					.PUT(HttpRequest.BodyPublishers.ofString(body))
+					.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() == 200 && response.body().contains("\"changed\":true")) {
+				Matcher matcher = SEQUENCE.matcher(response.body());
+				if (matcher.find()) {
+					this.sentAt.put(user + ":" + matcher.group(1), sent);
+					accepted.incrementAndGet();
 				}
-			});
-		}
-		pool.shutdown();
-		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
-		double elapsed = (System.nanoTime() - start) / 1e9;
+			}
+			return response.statusCode();
+		});
+		long requests = http.latencies().length + http.other();
+		double elapsed = http.seconds();
 		// Wait for the last events to arrive.
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		while (System.nanoTime() < deadline && !this.seenAt.keySet().containsAll(this.sentAt.keySet())) {
@@ -227,18 +189,16 @@ public final class ConsentThroughputBenchmark {
 			.mapToLong((entry) -> this.seenAt.get(entry.getKey()) - entry.getValue())
 			.sorted()
 			.toArray();
-		long[] http = httpLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
 		long missing = this.sentAt.size() - latencies.length;
-		if (requests.get() > accepted.get()) {
-			System.out.printf("  (%d of %d requests changed nothing or failed)%n", requests.get() - accepted.get(),
-					requests.get());
+		if (requests > accepted.get()) {
+			System.out.printf("  (%d of %d requests changed nothing or failed)%n", requests - accepted.get(), requests);
 		}
 		if (missing > 0) {
 			System.out.printf("  (%d accepted changes not seen on the topic within 30 s)%n", missing);
 		}
 		return new Result(latencies.length, latencies.length / elapsed, InProcess.percentile(latencies, 50),
-				InProcess.percentile(latencies, 99), InProcess.percentile(latencies, 100),
-				InProcess.percentile(http, 50), InProcess.percentile(http, 99));
+				InProcess.percentile(latencies, 99), InProcess.percentile(latencies, 100), http.percentile(50),
+				http.percentile(99));
 	}
 
 	private void consume(String bootstrapServers, String registryUrl, AtomicBoolean running) {

@@ -2,7 +2,14 @@ package com.onemusic.privacy.benchmarks;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -87,6 +94,78 @@ final class InProcess {
 		}
 		int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+	}
+
+	/** One request of a client. */
+	@FunctionalInterface
+	interface Request {
+
+		/**
+		 * Sends the request and waits for its answer.
+		 * @return the HTTP status of the answer
+		 * @throws Exception when it could not be sent or answered
+		 */
+		int send() throws Exception;
+
+	}
+
+	/**
+	 * What a load measured.
+	 *
+	 * @param latencies the latencies of the answered requests, in nanoseconds, sorted
+	 * @param seconds how long the load ran
+	 * @param other requests answered other than 200, or not answered
+	 */
+	record Load(long[] latencies, double seconds, long other) {
+
+		double perSecond() {
+			return this.latencies.length / this.seconds;
+		}
+
+		double percentile(int percentile) {
+			return InProcess.percentile(this.latencies, percentile);
+		}
+
+	}
+
+	/**
+	 * Drives a number of clients, each sending one request after the other, for a time.
+	 * @param clients the clients
+	 * @param seconds how long
+	 * @param request what each client sends
+	 * @return what was measured
+	 * @throws InterruptedException when interrupted
+	 */
+	static Load drive(int clients, int seconds, Request request) throws InterruptedException {
+		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+		AtomicLong other = new AtomicLong();
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		long start = System.nanoTime();
+		long end = start + TimeUnit.SECONDS.toNanos(seconds);
+		for (int c = 0; c < clients; c++) {
+			pool.submit(() -> {
+				while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+					long sent = System.nanoTime();
+					try {
+						int status = request.send();
+						latencies.add(System.nanoTime() - sent);
+						if (status != 200) {
+							other.incrementAndGet();
+						}
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					catch (Exception ex) {
+						other.incrementAndGet();
+					}
+				}
+			});
+		}
+		pool.shutdown();
+		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
+		double elapsed = (System.nanoTime() - start) / 1e9;
+		return new Load(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed, other.get());
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -221,33 +220,15 @@ public final class SharingDecisionBenchmark {
 	}
 
 	private Result level(String path, int clients, int seconds) throws Exception {
-		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-		AtomicLong other = new AtomicLong();
-		ExecutorService pool = Executors.newFixedThreadPool(clients);
-		long start = System.nanoTime();
-		long end = start + TimeUnit.SECONDS.toNanos(seconds);
-		for (int c = 0; c < clients; c++) {
-			pool.submit(() -> {
-				while (System.nanoTime() < end) {
-					// Users past the first 1,000 are never withdrawn: every decision is
-					// an allowed share.
-					String user = this.users.get(1000 + ThreadLocalRandom.current().nextInt(this.users.size() - 1000));
-					long sent = System.nanoTime();
-					HttpResponse<Void> response = post(path, BODY.formatted(user));
-					latencies.add(System.nanoTime() - sent);
-					if (response.statusCode() != 200) {
-						other.incrementAndGet();
-					}
-				}
-				return null;
-			});
-		}
-		pool.shutdown();
-		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
-		double elapsed = (System.nanoTime() - start) / 1e9;
-		long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-		return new Result(sorted.length, sorted.length / elapsed, InProcess.percentile(sorted, 50),
-				InProcess.percentile(sorted, 99), InProcess.percentile(sorted, 100), other.get());
+		// Users past the first 1,000 are never withdrawn: every decision is an allowed
+		// share.
+		InProcess.Load load = InProcess.drive(clients, seconds,
+				() -> post(path,
+						BODY.formatted(
+								this.users.get(1000 + ThreadLocalRandom.current().nextInt(this.users.size() - 1000))))
+					.statusCode());
+		return new Result(load.latencies().length, load.perSecond(), load.percentile(50), load.percentile(99),
+				load.percentile(100), load.other());
 	}
 
 	private record Result(long requests, double perSecond, double p50, double p99, double max, long other) {

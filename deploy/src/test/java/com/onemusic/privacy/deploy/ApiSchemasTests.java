@@ -12,6 +12,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ApiSchemasTests {
 
+	/** The object is refused with a problem that names the fault. */
+	private static void assertRefused(String yaml, String fault) {
+		assertThat(problems(yaml)).anySatisfy((problem) -> assertThat(problem).contains(fault));
+	}
+
 	private static List<String> problems(String yaml) {
 		List<K8sObject> objects = RenderedChart.parse(yaml);
 		assertThat(objects).hasSize(1);
@@ -41,14 +46,12 @@ class ApiSchemasTests {
 
 	@Test
 	void anUnknownFieldOfAContainerIsFound() {
-		assertThat(problems(DEPLOYMENT.formatted("readinessProbes: {httpGet: {path: /, port: 8080}}")))
-			.anySatisfy((problem) -> assertThat(problem).contains("readinessProbes"));
+		assertRefused(DEPLOYMENT.formatted("readinessProbes: {httpGet: {path: /, port: 8080}}"), "readinessProbes");
 	}
 
 	@Test
 	void aValueOfTheWrongTypeIsFound() {
-		assertThat(problems(DEPLOYMENT.formatted("args: --verbose")))
-			.anySatisfy((problem) -> assertThat(problem).contains("args"));
+		assertRefused(DEPLOYMENT.formatted("args: --verbose"), "args");
 	}
 
 	@Test
@@ -58,10 +61,8 @@ class ApiSchemasTests {
 
 	@Test
 	void aKindUnderTheWrongGroupIsFound() {
-		assertThat(problems(DEPLOYMENT.formatted("").replace("apps/v1", "v1")))
-			.anySatisfy((problem) -> assertThat(problem).contains("apps/v1"));
-		assertThat(problems("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n"))
-			.anySatisfy((problem) -> assertThat(problem).contains("may render only"));
+		assertRefused(DEPLOYMENT.formatted("").replace("apps/v1", "v1"), "apps/v1");
+		assertRefused("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: []}\n", "may render only");
 	}
 
 	private static final String TOPIC = """
@@ -82,20 +83,17 @@ class ApiSchemasTests {
 
 	@Test
 	void anUnknownFieldOfAStrimziResourceIsFound() {
-		assertThat(problems(TOPIC.formatted("12", "retention: 7d")))
-			.anySatisfy((problem) -> assertThat(problem).contains("retention"));
+		assertRefused(TOPIC.formatted("12", "retention: 7d"), "retention");
 	}
 
 	@Test
 	void aStrimziValueOfTheWrongTypeIsFound() {
-		assertThat(problems(TOPIC.formatted("twelve", "")))
-			.anySatisfy((problem) -> assertThat(problem).contains("twelve"));
+		assertRefused(TOPIC.formatted("twelve", ""), "twelve");
 	}
 
 	@Test
 	void aStrimziVersionNotServedIsFound() {
-		assertThat(problems(TOPIC.formatted("12", "").replace("kafka.strimzi.io/v1", "kafka.strimzi.io/v2")))
-			.anySatisfy((problem) -> assertThat(problem).contains("v2"));
+		assertRefused(TOPIC.formatted("12", "").replace("kafka.strimzi.io/v1", "kafka.strimzi.io/v2"), "v2");
 	}
 
 	@Test
@@ -110,9 +108,8 @@ class ApiSchemasTests {
 				    listeners:
 				      - {name: plain, port: 9092, type: internal, tls: false, tlsEnabled: true}
 				""";
-		assertThat(problems(kafka)).anySatisfy((problem) -> assertThat(problem).contains("tlsEnabled"));
-		assertThat(problems(kafka.replace(", tlsEnabled: true", "").replace("internal", "intranet")))
-			.anySatisfy((problem) -> assertThat(problem).contains("intranet"));
+		assertRefused(kafka, "tlsEnabled");
+		assertRefused(kafka.replace(", tlsEnabled: true", "").replace("internal", "intranet"), "intranet");
 	}
 
 	@Test
@@ -126,7 +123,7 @@ class ApiSchemasTests {
 				  endpoints: [{port: http, %s: /metrics}]
 				""";
 		assertThat(problems(monitor.formatted("path"))).isEmpty();
-		assertThat(problems(monitor.formatted("paths"))).anySatisfy((problem) -> assertThat(problem).contains("paths"));
+		assertRefused(monitor.formatted("paths"), "paths");
 	}
 
 }

@@ -276,7 +276,7 @@ class ChartTests {
 		for (K8sObject deployment : serviceDeployments(overlay)) {
 			ContainerEnvironment environment = ContainerEnvironment.of(chart, deployment.containers().get(0));
 			assertThat(environment.fromSecrets()).as(deployment.toString())
-				.containsAll(Secrets.developmentSecretVariables(serviceName(deployment)))
+				.containsAll(ServiceConfiguration.of(serviceName(deployment)).developmentSecretVariables())
 				.contains("MONGODB_PASSWORD");
 		}
 		List<K8sObject> secrets = chart.ofKind("Secret");

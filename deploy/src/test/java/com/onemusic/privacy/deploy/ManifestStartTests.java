@@ -1,21 +1,19 @@
 package com.onemusic.privacy.deploy;
 
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,6 +24,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.anonymizer.AnonymizerServiceApplication;
 import com.onemusic.privacy.consent.ConsentServiceApplication;
@@ -33,7 +32,9 @@ import com.onemusic.privacy.dsr.DsrServiceApplication;
 import com.onemusic.privacy.local.LocalInfrastructure;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.sharing.SharingGatewayApplication;
+import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
+import com.onemusic.privacy.testsupport.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * its Secrets, topics as the chart's {@code KafkaTopic} resources declare them (the
  * services create none in production). Only the addresses of what the cluster provides
  * (Kafka, MongoDB, the registry, the authorization server) are this test's, and the port
- * is a free one.
+ * is a free one. Each must be live and ready (Kafka, MongoDB and the registry up), refuse
+ * a call without a token and let Prometheus scrape with one.
  */
 class ManifestStartTests {
 
@@ -52,8 +54,6 @@ class ManifestStartTests {
 	private static final Map<String, Class<?>> APPLICATIONS = Map.of("consent-service", ConsentServiceApplication.class,
 			"dsr-service", DsrServiceApplication.class, "anonymizer-service", AnonymizerServiceApplication.class,
 			"sharing-gateway", SharingGatewayApplication.class);
-
-	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@BeforeAll
 	static void createTheChartsTopics() throws Exception {
@@ -70,11 +70,12 @@ class ManifestStartTests {
 		}
 		try (Admin admin = Admin
 			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers()))) {
-			for (NewTopic topic : topics) {
+			for (KafkaFuture<Void> created : admin.createTopics(topics).values().values()) {
 				try {
-					admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+					created.get(30, TimeUnit.SECONDS);
 				}
-				catch (java.util.concurrent.ExecutionException ex) {
+				catch (ExecutionException ex) {
+					// Another test of this JVM may have created it already.
 					if (!(ex.getCause() instanceof TopicExistsException)) {
 						throw ex;
 					}
@@ -104,33 +105,14 @@ class ManifestStartTests {
 		application.setEnvironment(new ContainerVariables(variables));
 		try (ConfigurableApplicationContext context = application.run()) {
 			assertThat(context.getEnvironment().getActiveProfiles()).containsExactly("prod");
-			String base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
-			HttpResponse<String> ready = awaitReady(base + "/actuator/health/readiness");
-			assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
-			HttpResponse<String> anonymous = HTTP.send(
-					HttpRequest.newBuilder(URI.create(base + "/v3/api-docs")).build(),
-					HttpResponse.BodyHandlers.ofString());
-			assertThat(anonymous.statusCode()).as("security is on").isEqualTo(401);
-			HttpResponse<String> withToken = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/prometheus"))
-				.header("Authorization",
-						"Bearer " + infrastructure.tokenIssuer().token("prometheus", List.of(), Duration.ofMinutes(5)))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(withToken.statusCode()).as("Prometheus scrapes with a token of its own").isEqualTo(200);
+			WebTestClient web = WebTestClient.bindToServer()
+				.baseUrl("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port"))
+				.build();
+			ServiceChecks.assertLiveAndReady(web);
+			web.get().uri("/v3/api-docs").exchange().expectStatus().isUnauthorized();
+			String prometheus = infrastructure.tokenIssuer().token("prometheus", List.of(), Duration.ofMinutes(5));
+			TestTokens.as(web, prometheus).get().uri("/actuator/prometheus").exchange().expectStatus().isOk();
 		}
-	}
-
-	private static HttpResponse<String> awaitReady(String url) throws Exception {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-		HttpResponse<String> response;
-		do {
-			response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() == 200) {
-				return response;
-			}
-			Thread.sleep(200);
-		}
-		while (System.nanoTime() < deadline);
-		return response;
 	}
 
 	/**

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -99,7 +98,7 @@ record RenderedChart(String overlay, List<K8sObject> objects) {
 
 	@Override
 	public String toString() {
-		return Objects.requireNonNull(this.overlay);
+		return this.overlay;
 	}
 
 }

@@ -1,16 +1,6 @@
 package com.onemusic.privacy.deploy;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
-
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.EnumerablePropertySource;
-import org.springframework.core.env.PropertySource;
-import org.springframework.core.io.ClassPathResource;
 
 import com.onemusic.privacy.platform.security.ProductionGuard;
 
@@ -35,32 +25,6 @@ final class Secrets {
 		return value.contains("whsec_") || value.contains("-----BEGIN") || value.startsWith("eyJ")
 				|| (URI_WITH_PASSWORD.matcher(value).matches() && !value.contains("$("))
 				|| KEY_MATERIAL.matcher(value).matches() || ProductionGuard.isDevelopmentSecret(value);
-	}
-
-	/**
-	 * The environment variables that set the properties a service ships a development
-	 * secret in (outside profile-specific sections): these must come from Secrets.
-	 */
-	static Set<String> developmentSecretVariables(String service) {
-		Set<String> variables = new TreeSet<>();
-		try {
-			for (PropertySource<?> document : new YamlPropertySourceLoader().load(service,
-					new ClassPathResource(service + ".yml"))) {
-				EnumerablePropertySource<?> enumerable = (EnumerablePropertySource<?>) document;
-				if (enumerable.containsProperty("spring.config.activate.on-profile")) {
-					continue;
-				}
-				for (String property : enumerable.getPropertyNames()) {
-					if (ProductionGuard.isDevelopmentSecret(String.valueOf(enumerable.getProperty(property)))) {
-						variables.add(property.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT));
-					}
-				}
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return variables;
 	}
 
 }

@@ -6,9 +6,11 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,6 +30,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 import com.onemusic.privacy.platform.PlatformDefaults;
+import com.onemusic.privacy.platform.security.ProductionGuard;
 
 /**
  * What one service reads from its configuration, as Spring Boot sees it: the properties
@@ -39,8 +42,12 @@ import com.onemusic.privacy.platform.PlatformDefaults;
  * @param name the service name, also its configuration file's name
  * @param properties every property the service's configuration defines
  * @param variables environment variables read through placeholders
+ * @param developmentSecretVariables the variables that set the properties its file ships
+ * a development secret in (outside profile-specific sections): these must come from
+ * Secrets
  */
-record ServiceConfiguration(String name, Set<String> properties, Set<String> variables) {
+record ServiceConfiguration(String name, Set<String> properties, Set<String> variables,
+		Set<String> developmentSecretVariables) {
 
 	/** The four services. */
 	static final List<String> SERVICES = List.of("consent-service", "dsr-service", "anonymizer-service",
@@ -48,7 +55,18 @@ record ServiceConfiguration(String name, Set<String> properties, Set<String> var
 
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
 
+	private static final Map<String, ServiceConfiguration> READ = new ConcurrentHashMap<>();
+
+	/**
+	 * A service's configuration, read once per test JVM.
+	 * @param service the service
+	 * @return its configuration
+	 */
 	static ServiceConfiguration of(String service) {
+		return READ.computeIfAbsent(service, ServiceConfiguration::read);
+	}
+
+	private static ServiceConfiguration read(String service) {
 		Set<String> properties = new TreeSet<>();
 		Set<String> variables = new TreeSet<>();
 		for (String file : List.of("META-INF/spring-configuration-metadata.json",
@@ -60,14 +78,23 @@ record ServiceConfiguration(String name, Set<String> properties, Set<String> var
 				read(url).path("properties").forEach((property) -> properties.add(property.path("name").asText()));
 			}
 		}
+		Set<String> developmentSecrets = new TreeSet<>();
 		for (PropertySource<?> source : ownFile(service)) {
 			collect(source, properties, variables);
+			EnumerablePropertySource<?> document = (EnumerablePropertySource<?>) source;
+			if (!document.containsProperty("spring.config.activate.on-profile")) {
+				for (String property : document.getPropertyNames()) {
+					if (ProductionGuard.isDevelopmentSecret(String.valueOf(document.getProperty(property)))) {
+						developmentSecrets.add(property.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT));
+					}
+				}
+			}
 		}
 		StandardEnvironment defaults = isolated();
 		new PlatformDefaults().postProcessEnvironment(defaults, null);
 		collect(defaults.getPropertySources().get(PlatformDefaults.SOURCE_NAME), properties, variables);
 		return new ServiceConfiguration(service, Collections.unmodifiableSet(properties),
-				Collections.unmodifiableSet(variables));
+				Collections.unmodifiableSet(variables), Collections.unmodifiableSet(developmentSecrets));
 	}
 
 	/**

@@ -117,7 +117,7 @@ class SharingConfiguration {
 					.timeout(RECORD_TIMEOUT)
 					.onErrorMap((ex) -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "decision-not-recorded",
 							"The decision could not be recorded, so nothing may be shared; try again shortly"))
-					.then(Mono.just(true)), recordWait).then(),
+					.then(), recordWait),
 				Clock.systemUTC());
 	}
 
@@ -129,7 +129,7 @@ class SharingConfiguration {
 			.register(meters);
 	}
 
-	private static Mono<Boolean> timed(Mono<Boolean> wait, Timer timer) {
+	private static <T> Mono<T> timed(Mono<T> wait, Timer timer) {
 		return Mono.defer(() -> {
 			long start = System.nanoTime();
 			return wait.doFinally((signal) -> timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
