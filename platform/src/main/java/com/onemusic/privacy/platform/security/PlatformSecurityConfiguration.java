@@ -79,7 +79,8 @@ public class PlatformSecurityConfiguration {
 	/**
 	 * Tokens are checked against the keys at {@code privacy.security.jwks-uri}:
 	 * signature, expiry and not-before (with a minute of clock skew), audience, and
-	 * issuer when set.
+	 * issuer when set. A verified token is remembered for
+	 * {@code privacy.security.verified-tokens.ttl} ({@link VerifiedTokens}).
 	 */
 	@Bean
 	ReactiveJwtDecoder privacyJwtDecoder(SecurityProperties properties) {
@@ -92,8 +93,13 @@ public class PlatformSecurityConfiguration {
 				? JwtValidators.createDefaultWithIssuer(properties.issuer()) : JwtValidators.createDefault();
 		OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
 				(values) -> values != null && values.contains(properties.audience()));
-		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(standard, audience));
-		return decoder;
+		OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(standard, audience);
+		decoder.setJwtValidator(validator);
+		SecurityProperties.VerifiedTokens remembered = properties.verifiedTokens();
+		if (remembered.ttl().isZero() || remembered.size() <= 0) {
+			return decoder;
+		}
+		return new VerifiedTokens(decoder, validator, remembered.ttl(), remembered.size());
 	}
 
 	private static Mono<Void> unauthenticated(ServerWebExchange exchange, AuthenticationException failure) {

@@ -1,5 +1,6 @@
 package com.onemusic.privacy.platform.security;
 
+import java.time.Duration;
 import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
@@ -20,11 +21,27 @@ import org.springframework.validation.annotation.Validated;
  * @param audience the {@code aud} every token must name
  * @param publicPaths paths anyone may call (health probes; a service adds its own, e.g.
  * partner callbacks that are authenticated by signature)
+ * @param verifiedTokens how verified tokens are remembered between calls
  */
 @Validated
 @ConfigurationProperties("privacy.security")
 public record SecurityProperties(@DefaultValue("true") boolean enabled, String jwksUri, String issuer,
 		@DefaultValue("onemusic-privacy") @NotBlank String audience, @DefaultValue( {
-				"/actuator/health", "/actuator/health/**" }) @NotNull List<String> publicPaths){
+				"/actuator/health", "/actuator/health/**" }) @NotNull List<String> publicPaths,
+		@DefaultValue @NotNull VerifiedTokens verifiedTokens){
+
+	/**
+	 * A token whose signature was verified is remembered for a while, so that a caller
+	 * sending it again is not signature-checked on every call; expiry, audience and
+	 * issuer are still checked on each use.
+	 *
+	 * @param ttl how long a verified token is remembered; 0 checks every call's
+	 * signature. A key withdrawn from the JWKS admits the tokens it signed for up to this
+	 * long.
+	 * @param size how many tokens are remembered at most
+	 */
+	public record VerifiedTokens(@DefaultValue("PT1M") @NotNull Duration ttl, @DefaultValue("10000") long size) {
+
+	}
 
 }
