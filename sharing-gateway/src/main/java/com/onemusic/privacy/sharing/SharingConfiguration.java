@@ -76,7 +76,8 @@ class SharingConfiguration {
 			KafkaAdmin kafkaAdmin, ReactiveMongoTemplate mongo, SharingProperties properties,
 			DeadLetterPublishingRecoverer deadLetters, PlatformProperties platform, MeterRegistry meters) {
 		ConsentFeed feed = new ConsentFeed(view, factory, kafkaAdmin.getConfigurationProperties(), mongo,
-				properties.view().probeInterval(), properties.view().positionSaveInterval(), Clock.systemUTC());
+				properties.view().probeInterval(), properties.view().positionSaveInterval(),
+				properties.view().partitionCheckInterval(), Clock.systemUTC());
 		// A record the view cannot take goes to the dead-letter topic as everywhere, and
 		// counts as taken, so that the lag does not wait for it.
 		DefaultErrorHandler errors = new DefaultErrorHandler((record, ex) -> {

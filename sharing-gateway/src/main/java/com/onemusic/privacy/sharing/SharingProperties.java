@@ -59,10 +59,13 @@ public record SharingProperties(@NotEmpty Map<PartnerCategory, String> categoryS
 	 * @param probeInterval how often the end of the topics is read to measure the lag
 	 * @param cacheSize users whose consents an instance keeps in memory
 	 * @param positionSaveInterval how often the position the view has reached is stored
+	 * @param partitionCheckInterval how often the consent topics are looked at for
+	 * partitions added since the view started
 	 */
 	public record View(@DefaultValue("2s") @NotNull Duration maxLag,
 			@DefaultValue("100ms") @NotNull Duration probeInterval, @DefaultValue("200000") @Min(0) int cacheSize,
-			@DefaultValue("1s") @NotNull Duration positionSaveInterval) {
+			@DefaultValue("1s") @NotNull Duration positionSaveInterval,
+			@DefaultValue("1s") @NotNull Duration partitionCheckInterval) {
 
 	}
 

@@ -5,8 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,6 +138,42 @@ class ConsentViewTests {
 				java.nio.charset.StandardCharsets.UTF_8))
 			.isNotBlank();
 		await().atMost(WAIT).untilAsserted(() -> assertThat(this.feed.lag()).isLessThan(Duration.ofSeconds(2)));
+	}
+
+	/**
+	 * A partition added to the consent topic while the gateway runs: the view reads it,
+	 * and counts as complete only with it, so a withdrawal that lands there is in the
+	 * view when the feed says it has caught up.
+	 */
+	@Test
+	void aPartitionAddedWhileRunningIsReadAndCountsForCompleteness() throws Exception {
+		String user = GatewayFixtures.user();
+		String scope = "sharing.business-partners";
+		GatewayFixtures.grant(user, scope);
+		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent(scope).isPresent());
+		String topic = Topics.CONSENT_CHANGED.name();
+		TopicPartition added;
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers()))) {
+			int partitions = admin.describeTopics(List.of(topic))
+				.allTopicNames()
+				.get(30, TimeUnit.SECONDS)
+				.get(topic)
+				.partitions()
+				.size();
+			added = new TopicPartition(topic, partitions);
+			admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions + 1)))
+				.all()
+				.get(30, TimeUnit.SECONDS);
+		}
+		// A producer that learnt of the new partition at once puts the withdrawal there.
+		TopicProbe.publish(topic, added.partition(), user,
+				GatewayFixtures.consent(user, scope, false, GatewayFixtures.POLICY));
+		await().atMost(WAIT).until(() -> this.feed.positions().containsKey(added));
+		assertThat(this.feed.caughtUpSince(java.time.Instant.now(), Duration.ofSeconds(10)).block(WAIT)).isTrue();
+		assertThat(this.view.user(user).block(WAIT).consent(scope))
+			.as("the withdrawal on the new partition is in the view")
+			.hasValueSatisfying((consent) -> assertThat(consent.granted()).isFalse());
 	}
 
 	@Test

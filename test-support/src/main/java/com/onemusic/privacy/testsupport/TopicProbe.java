@@ -39,11 +39,22 @@ public final class TopicProbe {
 	 * @param value the record
 	 */
 	public static void publish(String topic, String key, Object value) {
+		publish(topic, null, key, value);
+	}
+
+	/**
+	 * Publishes an Avro record to one partition.
+	 * @param topic the topic
+	 * @param partition the partition, or null for the one the key chooses
+	 * @param key the key
+	 * @param value the record
+	 */
+	public static void publish(String topic, Integer partition, String key, Object value) {
 		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
 				TestInfrastructure.get().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all");
 		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
 				new AvroSerializer<>(null, registry(), false))) {
-			producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+			producer.send(new ProducerRecord<>(topic, partition, key, value)).get(30, TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not publish to " + topic, ex);

@@ -60,6 +60,11 @@ import com.onemusic.privacy.platform.mongo.DuplicateKeys;
  * position stored with the view, and stores the position it reached every second.
  *
  * <p>
+ * Partitions added to the topics while it runs are found within
+ * {@code partitionCheckInterval} and read from their start: from the moment one is found,
+ * the view counts as complete only once it has read that partition too.
+ *
+ * <p>
  * It also measures how far behind the topics the view is: every probe interval it reads
  * the end offsets of all partitions; once the view has taken every record up to a probe's
  * offsets, the view is known to be complete as of that probe's time. The lag is the time
@@ -93,6 +98,8 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	private final Duration saveInterval;
 
+	private final Duration partitionCheckInterval;
+
 	private final Clock clock;
 
 	private final Map<TopicPartition, Long> processed = new ConcurrentHashMap<>();
@@ -113,9 +120,18 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	private final AtomicLong taken = new AtomicLong();
 
+	/** Guarded by {@link #containerLock}. */
 	private ConcurrentMessageListenerContainer<Object, Object> container;
 
+	private final Object containerLock = new Object();
+
 	private ScheduledExecutorService scheduler;
+
+	/**
+	 * Looks for new partitions on a thread of its own: restarting the container waits for
+	 * its batch, and probes must not wait for that.
+	 */
+	private ScheduledExecutorService partitionChecker;
 
 	private volatile boolean running;
 
@@ -123,13 +139,14 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	public ConsentFeed(ConsentView view, ConcurrentKafkaListenerContainerFactory<Object, Object> factory,
 			Map<String, Object> adminConfig, ReactiveMongoTemplate mongo, Duration probeInterval, Duration saveInterval,
-			Clock clock) {
+			Duration partitionCheckInterval, Clock clock) {
 		this.view = view;
 		this.factory = factory;
 		this.adminConfig = Map.copyOf(adminConfig);
 		this.mongo = mongo;
 		this.probeInterval = probeInterval;
 		this.saveInterval = saveInterval;
+		this.partitionCheckInterval = partitionCheckInterval;
 		this.clock = clock;
 	}
 
@@ -150,28 +167,19 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 			List<TopicPartition> partitions = partitions();
 			Map<TopicPartition, Long> stored = storedPositions();
 			Map<TopicPartition, Long> earliest = offsets(partitions, OffsetSpec.earliest());
-			List<TopicPartitionOffset> start = new ArrayList<>();
 			for (TopicPartition partition : partitions) {
 				long position = Math.max(stored.getOrDefault(partition, 0L), earliest.getOrDefault(partition, 0L));
 				this.processed.put(partition, position);
 				this.saved.put(partition, stored.getOrDefault(partition, -1L));
-				start.add(new TopicPartitionOffset(partition.topic(), partition.partition(), position));
 			}
-			this.container = this.factory.createContainer(start.toArray(TopicPartitionOffset[]::new));
-			this.container.setConcurrency(1);
-			this.container.getContainerProperties().setGroupId("sharing-gateway-consent-view");
-			this.container.getContainerProperties()
-				.setMessageListener((BatchMessageListener<String, Object>) this::onBatch);
-			this.container.setBeanName("consentViewFeed");
-			if (this.errorHandler != null) {
-				this.container.setCommonErrorHandler(this.errorHandler);
+			synchronized (this.containerLock) {
+				startContainer();
 			}
-			this.container.start();
-			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "consent-view-probe");
-				thread.setDaemon(true);
-				return thread;
-			});
+			this.scheduler = daemonScheduler("consent-view-probe");
+			this.partitionChecker = daemonScheduler("consent-view-partitions");
+			this.partitionChecker.scheduleWithFixedDelay(this::checkPartitionsSafely,
+					this.partitionCheckInterval.toMillis(), this.partitionCheckInterval.toMillis(),
+					TimeUnit.MILLISECONDS);
 			this.scheduler.scheduleWithFixedDelay(this::probeSafely, 0, this.probeInterval.toMillis(),
 					TimeUnit.MILLISECONDS);
 			this.scheduler.scheduleWithFixedDelay(this::saveSafely, this.saveInterval.toMillis(),
@@ -183,11 +191,88 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		}
 	}
 
+	private static ScheduledExecutorService daemonScheduler(String name) {
+		return Executors.newSingleThreadScheduledExecutor((runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Starts a container reading every known partition from the position the view reached
+	 * in it.
+	 */
+	private void startContainer() {
+		TopicPartitionOffset[] start = this.processed.entrySet()
+			.stream()
+			.map((entry) -> new TopicPartitionOffset(entry.getKey().topic(), entry.getKey().partition(),
+					entry.getValue()))
+			.toArray(TopicPartitionOffset[]::new);
+		ConcurrentMessageListenerContainer<Object, Object> started = this.factory.createContainer(start);
+		started.setConcurrency(1);
+		started.getContainerProperties().setGroupId("sharing-gateway-consent-view");
+		started.getContainerProperties().setMessageListener((BatchMessageListener<String, Object>) this::onBatch);
+		started.setBeanName("consentViewFeed");
+		if (this.errorHandler != null) {
+			started.setCommonErrorHandler(this.errorHandler);
+		}
+		started.start();
+		this.container = started;
+	}
+
+	private void checkPartitionsSafely() {
+		try {
+			checkPartitions();
+		}
+		catch (Exception ex) {
+			logger.warn("Could not look for new partitions of the consent topics: {}", ex.toString());
+		}
+	}
+
+	/**
+	 * Reads partitions added to the topics since the view started, from their start. Not
+	 * from a position another instance stored: this instance's cache must see every
+	 * change of the users whose records are there. Once a partition is known here, the
+	 * probes read its end too, so the view is complete again only when it has read it.
+	 * @return the partitions added
+	 */
+	List<TopicPartition> checkPartitions() throws Exception {
+		List<TopicPartition> added = partitions().stream()
+			.filter((partition) -> !this.processed.containsKey(partition))
+			.toList();
+		if (added.isEmpty()) {
+			return added;
+		}
+		Map<TopicPartition, Long> earliest = offsets(added, OffsetSpec.earliest());
+		synchronized (this.containerLock) {
+			if (!this.running) {
+				return List.of();
+			}
+			for (TopicPartition partition : added) {
+				this.processed.putIfAbsent(partition, earliest.getOrDefault(partition, 0L));
+				this.saved.putIfAbsent(partition, -1L);
+			}
+			logger.info("Partitions were added to the consent topics: {}; the view reads them from their start", added);
+			// Stopping waits for the batch being taken; the new container goes on from
+			// the
+			// positions reached.
+			this.container.stop();
+			startContainer();
+		}
+		return added;
+	}
+
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.container != null) {
-			this.container.stop();
+		if (this.partitionChecker != null) {
+			this.partitionChecker.shutdownNow();
+		}
+		synchronized (this.containerLock) {
+			if (this.container != null) {
+				this.container.stop();
+			}
 		}
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
