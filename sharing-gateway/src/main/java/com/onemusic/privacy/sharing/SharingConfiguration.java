@@ -43,6 +43,7 @@ import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
 import com.onemusic.privacy.sharing.erasure.PartnerStep;
 import com.onemusic.privacy.sharing.erasure.WebhookDispatcher;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
+import com.onemusic.privacy.sharing.partner.PartnerSecrets;
 import com.onemusic.privacy.sharing.partner.UserReferences;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
@@ -57,8 +58,9 @@ class SharingConfiguration {
 	static final Duration PARTNER_REFRESH = Duration.ofSeconds(2);
 
 	@Bean(destroyMethod = "close")
-	PartnerRegistry partnerRegistry(ReactiveMongoTemplate mongo) {
-		return new PartnerRegistry(mongo, PARTNER_REFRESH);
+	PartnerRegistry partnerRegistry(ReactiveMongoTemplate mongo, SharingProperties properties) {
+		return new PartnerRegistry(mongo, new PartnerSecrets(properties.secretsKey(), properties.retiredSecretsKeys()),
+				PARTNER_REFRESH);
 	}
 
 	@Bean

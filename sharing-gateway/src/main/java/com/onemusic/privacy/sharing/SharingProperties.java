@@ -28,6 +28,10 @@ import com.onemusic.privacy.sharing.partner.PartnerSpec;
  * @param userReferenceKey the key of the per-partner user reference (a keyed hash of the
  * user id, so that partners never learn the internal id and cannot link their records to
  * another partner's): base64 of at least 32 bytes, from a Secret in production
+ * @param secretsKey the key partner secrets are stored sealed under (AES-256-GCM): base64
+ * of 32 random bytes, from a Secret in production
+ * @param retiredSecretsKeys keys partner secrets may still be sealed under after a
+ * rotation; they are sealed under {@code secretsKey} again at start
  * @param view the consent view
  * @param webhooks deletion webhooks and partner callbacks
  * @param partners partners configured at start (the admin API adds and changes more)
@@ -37,18 +41,22 @@ import com.onemusic.privacy.sharing.partner.PartnerSpec;
 @ConfigurationProperties("sharing")
 public record SharingProperties(@NotEmpty Map<PartnerCategory, String> categoryScopes,
 		@DefaultValue("sharing.sensitive") @NotBlank String sensitiveScope, @NotNull List<String> sensitiveCategories,
-		@NotBlank String userReferenceKey, @Valid @NotNull View view, @Valid @NotNull Webhooks webhooks,
-		List<@Valid PartnerSpec> partners, @NotBlank String callbackBaseUrl) {
+		@NotBlank String userReferenceKey, @NotBlank String secretsKey, List<String> retiredSecretsKeys,
+		@Valid @NotNull View view, @Valid @NotNull Webhooks webhooks, List<@Valid PartnerSpec> partners,
+		@NotBlank String callbackBaseUrl) {
 
 	public SharingProperties {
 		partners = (partners != null) ? List.copyOf(partners) : List.of();
+		retiredSecretsKeys = (retiredSecretsKeys != null) ? List.copyOf(retiredSecretsKeys) : List.of();
 	}
 
 	@Override
 	public String toString() {
 		return "SharingProperties[categoryScopes=" + this.categoryScopes + ", sensitiveScope=" + this.sensitiveScope
-				+ ", sensitiveCategories=" + this.sensitiveCategories + ", userReferenceKey=(hidden), view=" + this.view
-				+ ", webhooks=" + this.webhooks + ", partners=" + this.partners.size() + "]";
+				+ ", sensitiveCategories=" + this.sensitiveCategories
+				+ ", userReferenceKey=(hidden), secretsKey=(hidden), retiredSecretsKeys="
+				+ this.retiredSecretsKeys.size() + ", view=" + this.view + ", webhooks=" + this.webhooks + ", partners="
+				+ this.partners.size() + "]";
 	}
 
 	/**

@@ -1,28 +1,47 @@
 package com.onemusic.privacy.sharing;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.onemusic.privacy.events.PartnerCategory;
+import com.onemusic.privacy.sharing.partner.Partner;
+import com.onemusic.privacy.sharing.partner.PartnerRegistry;
+import com.onemusic.privacy.sharing.partner.PartnerSecrets;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The partner registry: configured partners are there and cannot be changed through the
- * API; API partners are checked; secrets are never answered.
+ * API; API partners are checked; secrets are never answered, and are stored sealed.
  */
 @GatewayTest
 class PartnerApiTests {
 
 	@Autowired
 	private WebTestClient web;
+
+	@Autowired
+	private ReactiveMongoTemplate mongo;
+
+	@Autowired
+	private PartnerRegistry registry;
+
+	@Autowired
+	private SharingProperties properties;
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	@Test
 	void configuredPartnersAreListedWithoutTheirSecretsAndCannotBeChangedHere() {
@@ -75,6 +94,53 @@ class PartnerApiTests {
 			.getResponseBody();
 		assertThat(created).doesNotContain("whsec_").contains("\"callbackSecrets\":2");
 		this.web.put().uri("/partners/{id}", id).bodyValue(partner).exchange().expectStatus().isOk();
+	}
+
+	@Test
+	void partnerSecretsAreStoredSealed() {
+		String id = "p-" + UUID.randomUUID().toString().substring(0, 8);
+		String secret = GatewayFixtures.secret();
+		String callbackSecret = GatewayFixtures.secret();
+		this.web.put()
+			.uri("/partners/{id}", id)
+			.bodyValue(GatewayFixtures.partner("MERCHANT", "https://partner.example/hook", secret,
+					List.of(callbackSecret), "purpose.x"))
+			.exchange()
+			.expectStatus()
+			.isCreated();
+		Document stored = this.mongo.findById(id, Document.class, Partner.COLLECTION).block(WAIT);
+		assertThat(stored.toJson()).doesNotContain("whsec_").contains("sealed:v1:");
+		assertThat(this.registry.find(id)).hasValueSatisfying((partner) -> {
+			assertThat(partner.webhookSecret()).isEqualTo(secret);
+			assertThat(partner.callbackSecrets()).containsExactly(callbackSecret);
+		});
+	}
+
+	/**
+	 * A partner stored before secrets were sealed (or under a retired key) is sealed
+	 * again when an instance starts, and still works.
+	 */
+	@Test
+	void aPartnerStoredWithPlainSecretsIsSealedAtStart() {
+		String id = "p-" + UUID.randomUUID().toString().substring(0, 8);
+		String secret = GatewayFixtures.secret();
+		String callbackSecret = GatewayFixtures.secret();
+		this.mongo.save(
+				new Partner(id, "Stored before sealing", PartnerCategory.MERCHANT, true, "https://partner.example/hook",
+						secret, null, List.of(callbackSecret), Map.of(), Partner.API, Instant.now()),
+				Partner.COLLECTION)
+			.block(WAIT);
+		try (PartnerRegistry starting = new PartnerRegistry(this.mongo,
+				new PartnerSecrets(this.properties.secretsKey(), this.properties.retiredSecretsKeys()),
+				Duration.ofHours(1))) {
+			starting.initialize(List.of()).block(WAIT);
+			assertThat(starting.find(id)).hasValueSatisfying((partner) -> {
+				assertThat(partner.webhookSecret()).isEqualTo(secret);
+				assertThat(partner.callbackSecrets()).containsExactly(callbackSecret);
+			});
+		}
+		Document stored = this.mongo.findById(id, Document.class, Partner.COLLECTION).block(WAIT);
+		assertThat(stored.toJson()).doesNotContain("whsec_").contains("sealed:v1:");
 	}
 
 	@Test

@@ -20,7 +20,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.http.HttpStatus;
 
 import com.onemusic.privacy.platform.web.ApiProblem;
@@ -31,7 +33,9 @@ import com.onemusic.privacy.sharing.partner.PartnerSpec.PurposeContract;
  * configuration are written at every start (the configuration is their source of truth,
  * and the admin API cannot change them); the admin API manages the others. Every instance
  * keeps all partners in memory and reads them again every few seconds, so a change made
- * on one instance reaches the others soon.
+ * on one instance reaches the others soon. Their secrets are stored sealed
+ * ({@link PartnerSecrets}); a partner stored before that, or under a retired key, is
+ * sealed again at start.
  */
 public class PartnerRegistry implements AutoCloseable {
 
@@ -51,14 +55,17 @@ public class PartnerRegistry implements AutoCloseable {
 
 	private final ReactiveMongoTemplate mongo;
 
+	private final PartnerSecrets secrets;
+
 	private final Duration refreshInterval;
 
 	private volatile Map<String, Partner> partners = Map.of();
 
 	private Disposable refresher;
 
-	public PartnerRegistry(ReactiveMongoTemplate mongo, Duration refreshInterval) {
+	public PartnerRegistry(ReactiveMongoTemplate mongo, PartnerSecrets secrets, Duration refreshInterval) {
 		this.mongo = mongo;
+		this.secrets = secrets;
 		this.refreshInterval = refreshInterval;
 	}
 
@@ -79,7 +86,8 @@ public class PartnerRegistry implements AutoCloseable {
 			checked.add(toPartner(spec.id(), spec, Partner.CONFIGURATION));
 		}
 		return Flux.fromIterable(checked)
-			.concatMap((partner) -> this.mongo.save(partner, Partner.COLLECTION))
+			.concatMap((partner) -> this.mongo.save(this.secrets.sealed(partner), Partner.COLLECTION))
+			.then(sealAgain())
 			.then(refresh())
 			.doOnSuccess((done) -> this.refresher = Flux.interval(this.refreshInterval)
 				.onBackpressureDrop()
@@ -95,9 +103,48 @@ public class PartnerRegistry implements AutoCloseable {
 	 * @return completion
 	 */
 	public Mono<Void> refresh() {
+		return this.mongo.find(new Query(), Partner.class, Partner.COLLECTION).flatMapIterable((stored) -> {
+			try {
+				return List.of(this.secrets.opened(stored));
+			}
+			catch (IllegalStateException ex) {
+				// Left out, so nothing is shared with it and its callbacks are refused,
+				// rather than used with secrets that are not its own.
+				logger.error("Partner {} is left out: {}", stored.id(), ex.getMessage());
+				return List.of();
+			}
+		}).collectMap(Partner::id).doOnNext((read) -> this.partners = Map.copyOf(read)).then();
+	}
+
+	/**
+	 * Seals the secrets of partners stored before they were sealed, or under a retired
+	 * key. Each is written only if it is still as read, so a change made meanwhile
+	 * through the API is not undone.
+	 */
+	private Mono<Void> sealAgain() {
 		return this.mongo.find(new Query(), Partner.class, Partner.COLLECTION)
-			.collectMap(Partner::id)
-			.doOnNext((read) -> this.partners = Map.copyOf(read))
+			.filter(this.secrets::needsSealing)
+			.concatMap((stored) -> Mono.defer(() -> {
+				Partner sealed = this.secrets.sealed(this.secrets.opened(stored));
+				Query unchanged = Query.query(Criteria.where("_id")
+					.is(stored.id())
+					.and("webhookSecret")
+					.is(stored.webhookSecret())
+					.and("updatedAt")
+					.is(stored.updatedAt()));
+				return this.mongo.updateFirst(unchanged,
+						new Update().set("webhookSecret", sealed.webhookSecret())
+							.set("previousWebhookSecret", sealed.previousWebhookSecret())
+							.set("callbackSecrets", sealed.callbackSecrets()),
+						Partner.COLLECTION);
+			}).doOnNext((result) -> {
+				if (result.getModifiedCount() > 0) {
+					logger.info("The secrets of partner {} are sealed under the current key now", stored.id());
+				}
+			}).onErrorResume(IllegalStateException.class, (ex) -> {
+				logger.error("The secrets of partner {} could not be sealed again: {}", stored.id(), ex.getMessage());
+				return Mono.empty();
+			}), 1)
 			.then();
 	}
 
@@ -140,8 +187,9 @@ public class PartnerRegistry implements AutoCloseable {
 					return Mono.error(ApiProblem.conflict("partner-managed-by-configuration",
 							"Partner '" + id + "' is defined in the service's configuration; change it there"));
 				}
-				return this.mongo.save(toPartner(id, spec, Partner.API), Partner.COLLECTION)
-					.flatMap((saved) -> refresh().thenReturn(new Written(saved, existing.isEmpty())));
+				Partner partner = toPartner(id, spec, Partner.API);
+				return this.mongo.save(this.secrets.sealed(partner), Partner.COLLECTION)
+					.flatMap((saved) -> refresh().thenReturn(new Written(partner, existing.isEmpty())));
 			});
 	}
 

@@ -1,0 +1,220 @@
+package com.onemusic.privacy.sharing.partner;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Partner secrets as they are stored: sealed with AES-256-GCM under the gateway's secrets
+ * key, so that a copy of the database (a backup, a dump, a replica) does not give anyone
+ * the means to sign webhooks in the gateway's name or confirm deletions in a partner's.
+ *
+ * <p>
+ * A sealed value reads {@code sealed:v1:<key id>:<base64 of nonce, ciphertext and tag>}.
+ * The key id is a digest of the key (never the key), so a value names the key it was
+ * sealed under and a rotated key can still open older values until they are sealed again.
+ * The partner id and the field are bound to the value as associated data: a value copied
+ * to another partner or another field does not open. A stored value without the prefix is
+ * a secret written before sealing; it is read as it is and sealed at the next write.
+ */
+public final class PartnerSecrets {
+
+	static final String PREFIX = "sealed:v1:";
+
+	private static final int NONCE_BYTES = 12;
+
+	private static final int TAG_BITS = 128;
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final Key current;
+
+	/** Every key that can open a value, by id: the current one and the retired ones. */
+	private final Map<String, Key> keys = new LinkedHashMap<>();
+
+	/**
+	 * Creates the sealer.
+	 * @param currentKey base64 of 32 random bytes: new values are sealed with it
+	 * @param retiredKeys keys values may still be sealed under after a rotation (base64
+	 * each)
+	 * @throws IllegalStateException if a key is not base64 of 32 bytes
+	 */
+	public PartnerSecrets(String currentKey, List<String> retiredKeys) {
+		this.current = Key.of(currentKey, "sharing.secrets-key");
+		this.keys.put(this.current.id(), this.current);
+		for (String retired : (retiredKeys != null) ? retiredKeys : List.<String>of()) {
+			Key key = Key.of(retired, "sharing.retired-secrets-keys");
+			this.keys.putIfAbsent(key.id(), key);
+		}
+	}
+
+	/**
+	 * Seals a secret for storage.
+	 * @param partnerId the partner it belongs to
+	 * @param field the field it is stored in
+	 * @param secret the secret, or null
+	 * @return the sealed value, or null for null
+	 */
+	public String seal(String partnerId, String field, String secret) {
+		if (secret == null) {
+			return null;
+		}
+		byte[] nonce = new byte[NONCE_BYTES];
+		this.random.nextBytes(nonce);
+		try {
+			Cipher cipher = cipher(Cipher.ENCRYPT_MODE, this.current, nonce, partnerId, field);
+			byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
+			byte[] stored = new byte[nonce.length + sealed.length];
+			System.arraycopy(nonce, 0, stored, 0, nonce.length);
+			System.arraycopy(sealed, 0, stored, nonce.length, sealed.length);
+			return PREFIX + this.current.id() + ":" + Base64.getEncoder().encodeToString(stored);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("Could not seal a secret of partner " + partnerId, ex);
+		}
+	}
+
+	/**
+	 * Opens a stored secret.
+	 * @param partnerId the partner it belongs to
+	 * @param field the field it is stored in
+	 * @param stored the stored value, or null
+	 * @return the secret, or null for null
+	 * @throws IllegalStateException if it was sealed under a key this gateway does not
+	 * have, or for another partner or field, or was altered
+	 */
+	public String open(String partnerId, String field, String stored) {
+		if (stored == null || !stored.startsWith(PREFIX)) {
+			return stored;
+		}
+		String rest = stored.substring(PREFIX.length());
+		int colon = rest.indexOf(':');
+		Key key = (colon > 0) ? this.keys.get(rest.substring(0, colon)) : null;
+		if (key == null) {
+			throw new IllegalStateException("The " + field + " of partner " + partnerId
+					+ " is sealed under a key this gateway does not have (key id "
+					+ ((colon > 0) ? rest.substring(0, colon) : "missing")
+					+ "); configure it in sharing.retired-secrets-keys");
+		}
+		try {
+			byte[] bytes = Base64.getDecoder().decode(rest.substring(colon + 1));
+			if (bytes.length <= NONCE_BYTES) {
+				throw new IllegalStateException("The " + field + " of partner " + partnerId + " is truncated");
+			}
+			byte[] nonce = Arrays.copyOf(bytes, NONCE_BYTES);
+			Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, nonce, partnerId, field);
+			return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
+		}
+		catch (GeneralSecurityException | IllegalArgumentException ex) {
+			throw new IllegalStateException("The " + field + " of partner " + partnerId
+					+ " does not open: altered, or sealed for another partner or field", ex);
+		}
+	}
+
+	/**
+	 * Whether a stored value should be sealed again: not sealed yet, or sealed under a
+	 * retired key.
+	 * @param stored the stored value, or null
+	 * @return whether to seal it again
+	 */
+	public boolean needsSealing(String stored) {
+		return stored != null && !stored.startsWith(PREFIX + this.current.id() + ":");
+	}
+
+	/**
+	 * A partner as stored: its secrets sealed.
+	 * @param partner the partner
+	 * @return the copy to store
+	 */
+	public Partner sealed(Partner partner) {
+		return withSecrets(partner, seal(partner.id(), "webhookSecret", partner.webhookSecret()),
+				seal(partner.id(), "previousWebhookSecret", partner.previousWebhookSecret()), eachOf(partner, true));
+	}
+
+	/**
+	 * A stored partner with its secrets opened.
+	 * @param stored the partner as stored
+	 * @return the partner as used
+	 */
+	public Partner opened(Partner stored) {
+		return withSecrets(stored, open(stored.id(), "webhookSecret", stored.webhookSecret()),
+				open(stored.id(), "previousWebhookSecret", stored.previousWebhookSecret()), eachOf(stored, false));
+	}
+
+	/**
+	 * Whether any secret of a stored partner should be sealed again.
+	 * @param stored the partner as stored
+	 * @return whether to write it again
+	 */
+	public boolean needsSealing(Partner stored) {
+		return needsSealing(stored.webhookSecret()) || needsSealing(stored.previousWebhookSecret())
+				|| (stored.callbackSecrets() != null && stored.callbackSecrets().stream().anyMatch(this::needsSealing));
+	}
+
+	private List<String> eachOf(Partner partner, boolean seal) {
+		if (partner.callbackSecrets() == null) {
+			return null;
+		}
+		List<String> values = new ArrayList<>();
+		for (int i = 0; i < partner.callbackSecrets().size(); i++) {
+			String field = "callbackSecrets[" + i + "]";
+			String value = partner.callbackSecrets().get(i);
+			values.add(seal ? seal(partner.id(), field, value) : open(partner.id(), field, value));
+		}
+		return values;
+	}
+
+	private static Partner withSecrets(Partner partner, String webhookSecret, String previousWebhookSecret,
+			List<String> callbackSecrets) {
+		return new Partner(partner.id(), partner.name(), partner.category(), partner.active(), partner.webhookUrl(),
+				webhookSecret, previousWebhookSecret, callbackSecrets, partner.purposes(), partner.managedBy(),
+				partner.updatedAt());
+	}
+
+	private static Cipher cipher(int mode, Key key, byte[] nonce, String partnerId, String field)
+			throws GeneralSecurityException {
+		Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+		cipher.init(mode, key.spec(), new GCMParameterSpec(TAG_BITS, nonce));
+		cipher.updateAAD((partnerId + "\n" + field).getBytes(StandardCharsets.UTF_8));
+		return cipher;
+	}
+
+	private record Key(String id, SecretKeySpec spec) {
+
+		static Key of(String base64, String property) {
+			byte[] bytes;
+			try {
+				bytes = Base64.getDecoder().decode((base64 != null) ? base64.strip() : "");
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(property + " must be base64 of 32 random bytes", ex);
+			}
+			if (bytes.length != 32) {
+				throw new IllegalStateException(property + " must be base64 of 32 random bytes, not " + bytes.length);
+			}
+			try {
+				MessageDigest digest = MessageDigest.getInstance("SHA-256");
+				digest.update("onemusic partner secrets key id\n".getBytes(StandardCharsets.UTF_8));
+				String id = HexFormat.of().formatHex(digest.digest(bytes), 0, 8);
+				return new Key(id, new SecretKeySpec(bytes, "AES"));
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+
+	}
+
+}
