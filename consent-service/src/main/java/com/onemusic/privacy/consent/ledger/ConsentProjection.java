@@ -1,23 +1,28 @@
 package com.onemusic.privacy.consent.ledger;
 
 import java.time.Instant;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.core.BulkOperations.BulkMode;
-import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.data.mongodb.core.query.Update;
 
 import com.onemusic.privacy.consent.policy.PolicyHistory;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
@@ -25,14 +30,31 @@ import com.onemusic.privacy.consent.policy.PolicyVersion;
 /**
  * A read model of the ledger with one document per user and scope, for questions across
  * users (who must re-consent after a policy change). It is updated from ledger entries
- * once their events are published, idempotently: a document only moves to a newer change.
+ * once their events are published, idempotently and atomically: a document only moves to
+ * a newer change, decided by the database in the write itself, so instances applying
+ * changes of one user at the same moment cannot leave an older one in place.
+ *
+ * <p>
+ * A row is {@code {_id: "<userId>|<scope>", userId, scope, latest: {order, status,
+ * sequence, occurredAt, policyVersion, policyOrder}}}. {@code order} comes first in
+ * {@code latest} and sorts as the change's age (when it occurred, then its sequence
+ * number), and each write is a {@code $max} of the whole {@code latest} document: MongoDB
+ * compares embedded documents field by field in order, so the newer change wins,
+ * whichever write comes last.
  */
 public class ConsentProjection {
 
 	static final String COLLECTION = "consent_state";
 
-	/** Rows looked up at once. */
-	private static final int CONCURRENCY = 16;
+	static final String LATEST = "latest";
+
+	/** The one-time conversion of rows written before {@code latest}. */
+	static final String MIGRATION = "consent_state.latest";
+
+	/** Where one-time conversions record that they are done. */
+	static final String MIGRATIONS = "consent_migrations";
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsentProjection.class);
 
 	private final ReactiveMongoTemplate mongo;
 
@@ -41,24 +63,24 @@ public class ConsentProjection {
 	}
 
 	/**
-	 * Creates the indexes of the listing.
+	 * Creates the indexes of the listing, and converts rows stored in the earlier flat
+	 * form once.
 	 * @return completion
 	 */
 	public Mono<Void> createIndexes() {
 		return this.mongo.indexOps(COLLECTION)
-			.createIndex(new Index().on("status", Sort.Direction.ASC)
+			.createIndex(new Index().on(LATEST + ".status", Sort.Direction.ASC)
 				.on("scope", Sort.Direction.ASC)
-				.on("policyOrder", Sort.Direction.ASC))
-			.then();
+				.on(LATEST + ".policyOrder", Sort.Direction.ASC))
+			.then(migrateFlatRows());
 	}
 
 	/**
-	 * Applies entries. A row only ever moves to a newer change (later {@code occurredAt},
-	 * then higher sequence number), so a replay, or a batch that arrives after a later
-	 * one, leaves the newer change in place. Rows are read and written by primary key
-	 * alone, which every MongoDB answers from its {@code _id} index (the in-memory server
-	 * uses an index only for a query on exactly its keys): one lookup per row, then one
-	 * bulk write for the batch.
+	 * Applies entries: per row, the newest change of the batch, written as a {@code $max}
+	 * of {@code latest}; a replay, or a batch that arrives after a later one, leaves the
+	 * newer change in place. One bulk write for the batch, each update by primary key
+	 * alone (which every MongoDB, the in-memory server too, answers from its {@code _id}
+	 * index), built with the driver's own types.
 	 * @param entries the ledger entries
 	 * @param policies the policy history, to know the order of each version
 	 * @return completion
@@ -71,52 +93,90 @@ public class ConsentProjection {
 						(held, offered) -> held.olderThan(offered.entry()) ? offered : held);
 			}
 		}
-		return Flux.fromIterable(latest.entrySet())
-			.flatMap((row) -> this.mongo.findById(row.getKey(), Row.class, COLLECTION)
-				.map((stored) -> stored.olderThan(row.getValue().entry()))
-				.defaultIfEmpty(true)
-				.filter(Boolean::booleanValue)
-				.map((newer) -> row), CONCURRENCY)
-			.collectList()
-			.flatMap((newer) -> newer.isEmpty() ? Mono.empty() : write(newer, policies));
-	}
-
-	private Mono<Void> write(List<Map.Entry<String, Latest>> rows, PolicyHistory policies) {
-		ReactiveBulkOperations bulk = this.mongo.bulkOps(BulkMode.UNORDERED, COLLECTION);
-		rows.forEach((row) -> {
+		if (latest.isEmpty()) {
+			return Mono.empty();
+		}
+		UpdateOptions upsert = new UpdateOptions().upsert(true);
+		List<UpdateOneModel<org.bson.Document>> writes = latest.entrySet().stream().map((row) -> {
 			LedgerEntry entry = row.getValue().entry();
+			String scope = row.getValue().change().scope();
 			long policyOrder = policies.find(entry.policyVersion()).map(PolicyVersion::order).orElse(0L);
-			bulk.upsert(Query.query(Criteria.where("_id").is(row.getKey())),
-					new Update().set("userId", entry.userId())
-						.set("scope", row.getValue().change().scope())
-						.set("status", row.getValue().change().status())
-						.set("sequence", entry.sequence())
-						.set("occurredAt", entry.occurredAt())
-						.set("policyVersion", entry.policyVersion())
-						.set("policyOrder", policyOrder));
-		});
-		return bulk.execute().then();
+			org.bson.Document newest = latest(order(entry.occurredAt(), entry.sequence()),
+					row.getValue().change().status().name(), entry.sequence(), entry.occurredAt(),
+					entry.policyVersion(), policyOrder);
+			return new UpdateOneModel<org.bson.Document>(Filters.eq("_id", row.getKey()),
+					Updates.combine(Updates.set("userId", entry.userId()), Updates.set("scope", scope),
+							Updates.max(LATEST, newest)),
+					upsert);
+		}).toList();
+		return this.mongo.getCollection(COLLECTION)
+			.flatMap((rows) -> Mono.from(rows.bulkWrite(writes, new BulkWriteOptions().ordered(false))))
+			.then();
 	}
 
 	/**
-	 * The stored row of a user and scope, as far as the comparison needs it.
-	 *
-	 * @param id the id
-	 * @param sequence the sequence number of the change it holds
-	 * @param occurredAt when that change was made
+	 * The {@code latest} document of a change; its fields in this order.
 	 */
-	@Document(COLLECTION)
-	record Row(@Id String id, long sequence, Instant occurredAt) {
+	static org.bson.Document latest(String order, String status, long sequence, Instant occurredAt,
+			String policyVersion, long policyOrder) {
+		return new org.bson.Document("order", order).append("status", status)
+			.append("sequence", sequence)
+			.append("occurredAt", Date.from(occurredAt))
+			.append("policyVersion", policyVersion)
+			.append("policyOrder", policyOrder);
+	}
 
-		boolean olderThan(LedgerEntry entry) {
-			return older(this.occurredAt, this.sequence, entry);
-		}
-
+	/**
+	 * Sorts, as text, as the age of a change: when it occurred (milliseconds with the
+	 * sign bit flipped, so that instants before 1970 sort first too), then its sequence
+	 * number.
+	 */
+	static String order(Instant occurredAt, long sequence) {
+		String millis = Long.toUnsignedString(occurredAt.toEpochMilli() ^ Long.MIN_VALUE);
+		return "0".repeat(20 - millis.length()) + millis + ":" + String.format("%019d", sequence);
 	}
 
 	static boolean older(Instant occurredAt, long sequence, LedgerEntry than) {
 		int byTime = occurredAt.compareTo(than.occurredAt());
 		return byTime < 0 || (byTime == 0 && sequence < than.sequence());
+	}
+
+	/**
+	 * Rows stored before {@code latest} existed get it from their flat fields, once; the
+	 * completion is recorded so later starts do not look again.
+	 */
+	private Mono<Void> migrateFlatRows() {
+		return this.mongo.exists(Query.query(Criteria.where("_id").is(MIGRATION)), MIGRATIONS)
+			.flatMap(
+					(done) -> done ? Mono.<Void>empty()
+							: this.mongo.getCollection(COLLECTION)
+								.flatMapMany((rows) -> Flux.from(rows.find(Filters.exists(LATEST, false))))
+								.buffer(500)
+								.concatMap(
+										(flat) -> this.mongo.getCollection(COLLECTION)
+											.flatMap((rows) -> Mono.from(rows.bulkWrite(
+													flat.stream().map(ConsentProjection::converted).toList(),
+													new BulkWriteOptions().ordered(false)))))
+								.count()
+								.doOnNext((batches) -> {
+									if (batches > 0) {
+										logger.info("Rows of {} converted to the form with '{}'", COLLECTION, LATEST);
+									}
+								})
+								.then(this.mongo.save(new org.bson.Document("_id", MIGRATION).append("at", new Date()),
+										MIGRATIONS))
+								.then());
+	}
+
+	private static UpdateOneModel<org.bson.Document> converted(org.bson.Document flat) {
+		Date occurredAt = flat.getDate("occurredAt");
+		long sequence = flat.get("sequence", Number.class).longValue();
+		org.bson.Document newest = latest(order(occurredAt.toInstant(), sequence), flat.getString("status"), sequence,
+				occurredAt.toInstant(), flat.getString("policyVersion"),
+				flat.get("policyOrder", Number.class).longValue());
+		return new UpdateOneModel<>(Filters.eq("_id", flat.get("_id")),
+				Updates.combine(Updates.max(LATEST, newest), Updates.unset("status"), Updates.unset("sequence"),
+						Updates.unset("occurredAt"), Updates.unset("policyVersion"), Updates.unset("policyOrder")));
 	}
 
 	/**
@@ -145,16 +205,41 @@ public class ConsentProjection {
 		if (scopes.isEmpty()) {
 			return Flux.empty();
 		}
-		Criteria criteria = Criteria.where("status")
-			.is(ConsentStatus.GRANTED)
+		Criteria criteria = Criteria.where(LATEST + ".status")
+			.is(ConsentStatus.GRANTED.name())
 			.and("scope")
 			.in(scopes)
-			.and("policyOrder")
+			.and(LATEST + ".policyOrder")
 			.lt(version.order());
 		if (after != null) {
 			criteria = criteria.and("_id").gt(after);
 		}
-		return this.mongo.find(Query.query(criteria).with(Sort.by("_id")).limit(limit), Reconsent.class, COLLECTION);
+		return this.mongo.find(Query.query(criteria).with(Sort.by("_id")).limit(limit), Row.class, COLLECTION)
+			.map((row) -> new Reconsent(row.id(), row.userId(), row.scope(), row.latest().policyVersion(),
+					row.latest().occurredAt()));
+	}
+
+	/**
+	 * A row as stored.
+	 *
+	 * @param id {@code <userId>|<scope>}
+	 * @param userId the user
+	 * @param scope the scope
+	 * @param latest the newest change
+	 */
+	@Document(COLLECTION)
+	record Row(@Id String id, String userId, String scope, Change latest) {
+
+	}
+
+	/**
+	 * The newest change of a row, as far as the listing needs it.
+	 *
+	 * @param policyVersion the version it was given under
+	 * @param occurredAt when it was given
+	 */
+	record Change(String policyVersion, Instant occurredAt) {
+
 	}
 
 	/**
@@ -166,7 +251,6 @@ public class ConsentProjection {
 	 * @param policyVersion the version the current consent was given under
 	 * @param occurredAt when it was given
 	 */
-	@Document(COLLECTION)
 	public record Reconsent(@Id String id, String userId, String scope, String policyVersion, Instant occurredAt) {
 
 	}
