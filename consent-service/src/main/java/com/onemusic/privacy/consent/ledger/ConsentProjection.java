@@ -147,36 +147,44 @@ public class ConsentProjection {
 	 */
 	private Mono<Void> migrateFlatRows() {
 		return this.mongo.exists(Query.query(Criteria.where("_id").is(MIGRATION)), MIGRATIONS)
-			.flatMap(
-					(done) -> done ? Mono.<Void>empty()
-							: this.mongo.getCollection(COLLECTION)
-								.flatMapMany((rows) -> Flux.from(rows.find(Filters.exists(LATEST, false))))
-								.buffer(500)
-								.concatMap(
-										(flat) -> this.mongo.getCollection(COLLECTION)
-											.flatMap((rows) -> Mono.from(rows.bulkWrite(
-													flat.stream().map(ConsentProjection::converted).toList(),
-													new BulkWriteOptions().ordered(false)))))
-								.count()
-								.doOnNext((batches) -> {
-									if (batches > 0) {
-										logger.info("Rows of {} converted to the form with '{}'", COLLECTION, LATEST);
-									}
-								})
-								.then(this.mongo.save(new org.bson.Document("_id", MIGRATION).append("at", new Date()),
-										MIGRATIONS))
-								.then());
+			.flatMap((done) -> done ? Mono.empty()
+					: convertFlatRows().then(this.mongo
+						.save(new org.bson.Document("_id", MIGRATION).append("at", new Date()), MIGRATIONS)
+						.then()));
+	}
+
+	/**
+	 * Converts every row without {@code latest}, 500 at a time; converting one twice (two
+	 * instances starting at once) changes nothing.
+	 */
+	private Mono<Void> convertFlatRows() {
+		return this.mongo.getCollection(COLLECTION)
+			.flatMapMany((rows) -> Flux.from(rows.find(Filters.exists(LATEST, false)))
+				.buffer(500)
+				.concatMap((flat) -> Mono.from(rows.bulkWrite(flat.stream().map(ConsentProjection::converted).toList(),
+						new BulkWriteOptions().ordered(false)))))
+			.reduce(0L, (converted, result) -> converted + result.getModifiedCount())
+			.doOnNext((converted) -> {
+				if (converted > 0) {
+					logger.info("{} rows of {} converted to the form with '{}'", converted, COLLECTION, LATEST);
+				}
+			})
+			.then();
 	}
 
 	private static UpdateOneModel<org.bson.Document> converted(org.bson.Document flat) {
-		Date occurredAt = flat.getDate("occurredAt");
-		long sequence = flat.get("sequence", Number.class).longValue();
-		org.bson.Document newest = latest(order(occurredAt.toInstant(), sequence), flat.getString("status"), sequence,
-				occurredAt.toInstant(), flat.getString("policyVersion"),
-				flat.get("policyOrder", Number.class).longValue());
+		Instant occurredAt = flat.getDate("occurredAt").toInstant();
+		long sequence = number(flat, "sequence");
+		org.bson.Document newest = latest(order(occurredAt, sequence), flat.getString("status"), sequence, occurredAt,
+				flat.getString("policyVersion"), number(flat, "policyOrder"));
 		return new UpdateOneModel<>(Filters.eq("_id", flat.get("_id")),
 				Updates.combine(Updates.max(LATEST, newest), Updates.unset("status"), Updates.unset("sequence"),
 						Updates.unset("occurredAt"), Updates.unset("policyVersion"), Updates.unset("policyOrder")));
+	}
+
+	private static long number(org.bson.Document document, String field) {
+		Number value = document.get(field, Number.class);
+		return (value != null) ? value.longValue() : 0L;
 	}
 
 	/**

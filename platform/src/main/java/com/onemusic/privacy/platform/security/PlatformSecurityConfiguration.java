@@ -80,7 +80,7 @@ public class PlatformSecurityConfiguration {
 	 * Tokens are checked against the keys at {@code privacy.security.jwks-uri}:
 	 * signature, expiry and not-before (with a minute of clock skew), audience, and
 	 * issuer when set. A verified token is remembered for
-	 * {@code privacy.security.verified-tokens.ttl} ({@link VerifiedTokens}).
+	 * {@code privacy.security.verified-tokens.ttl} ({@link VerifiedTokenCache}).
 	 */
 	@Bean
 	ReactiveJwtDecoder privacyJwtDecoder(SecurityProperties properties) {
@@ -99,7 +99,7 @@ public class PlatformSecurityConfiguration {
 		if (remembered.ttl().isZero() || remembered.size() <= 0) {
 			return decoder;
 		}
-		return new VerifiedTokens(decoder, validator, remembered.ttl(), remembered.size());
+		return new VerifiedTokenCache(decoder, validator, remembered.ttl(), remembered.size());
 	}
 
 	private static Mono<Void> unauthenticated(ServerWebExchange exchange, AuthenticationException failure) {

@@ -235,32 +235,29 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 	 * from a position another instance stored: this instance's cache must see every
 	 * change of the users whose records are there. Once a partition is known here, the
 	 * probes read its end too, so the view is complete again only when it has read it.
-	 * @return the partitions added
 	 */
-	List<TopicPartition> checkPartitions() throws Exception {
+	private void checkPartitions() throws Exception {
 		List<TopicPartition> added = partitions().stream()
 			.filter((partition) -> !this.processed.containsKey(partition))
 			.toList();
 		if (added.isEmpty()) {
-			return added;
+			return;
 		}
 		Map<TopicPartition, Long> earliest = offsets(added, OffsetSpec.earliest());
 		synchronized (this.containerLock) {
 			if (!this.running) {
-				return List.of();
+				return;
 			}
 			for (TopicPartition partition : added) {
 				this.processed.putIfAbsent(partition, earliest.getOrDefault(partition, 0L));
 				this.saved.putIfAbsent(partition, -1L);
 			}
 			logger.info("Partitions were added to the consent topics: {}; the view reads them from their start", added);
-			// Stopping waits for the batch being taken; the new container goes on from
-			// the
-			// positions reached.
+			// Stopping waits for the batch being taken; the new container goes on
+			// from the positions reached.
 			this.container.stop();
 			startContainer();
 		}
-		return added;
 	}
 
 	@Override

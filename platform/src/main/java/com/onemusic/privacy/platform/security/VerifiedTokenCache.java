@@ -23,7 +23,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
  * decoder, whose error is the answer. What is not covered: a key withdrawn from the JWKS
  * still admits the tokens it signed for up to {@code ttl} after they were last verified.
  */
-final class VerifiedTokens implements ReactiveJwtDecoder {
+final class VerifiedTokenCache implements ReactiveJwtDecoder {
 
 	private final ReactiveJwtDecoder decoder;
 
@@ -39,7 +39,7 @@ final class VerifiedTokens implements ReactiveJwtDecoder {
 	 * @param ttl how long a verified token is remembered
 	 * @param size how many tokens are remembered at most
 	 */
-	VerifiedTokens(ReactiveJwtDecoder decoder, OAuth2TokenValidator<Jwt> validator, Duration ttl, long size) {
+	VerifiedTokenCache(ReactiveJwtDecoder decoder, OAuth2TokenValidator<Jwt> validator, Duration ttl, long size) {
 		this.decoder = decoder;
 		this.validator = validator;
 		this.verified = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(size).build();

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Remembered tokens, against a real token issuer's JWKS over HTTP: a token is verified
  * once, each later use still checks expiry, and a token that failed is never remembered.
  */
-class VerifiedTokensTests {
+class VerifiedTokenCacheTests {
 
 	private static DevTokenIssuer issuer;
 
@@ -52,7 +52,7 @@ class VerifiedTokensTests {
 
 	@Test
 	void aTokenIsVerifiedOnceAndAnsweredFromMemoryAfterwards() {
-		VerifiedTokens tokens = verifiedTokens();
+		VerifiedTokenCache tokens = verifiedTokens();
 		String token = issuer.token("svc-app-backend", List.of("consent:write"), Duration.ofMinutes(10));
 		Jwt first = tokens.decode(token).block();
 		Jwt second = tokens.decode(token).block();
@@ -68,7 +68,7 @@ class VerifiedTokensTests {
 
 	@Test
 	void aRememberedTokenThatExpiredIsRefusedAsTheDecoderRefusesIt() {
-		VerifiedTokens tokens = verifiedTokens();
+		VerifiedTokenCache tokens = verifiedTokens();
 		String token = issuer.token("u-1", List.of("consent:read"), Duration.ofMinutes(5));
 		tokens.decode(token).block();
 		this.ahead.set(Duration.ofMinutes(6));
@@ -80,7 +80,7 @@ class VerifiedTokensTests {
 
 	@Test
 	void aRefusedTokenIsNeverRemembered() {
-		VerifiedTokens tokens = verifiedTokens();
+		VerifiedTokenCache tokens = verifiedTokens();
 		String forged = issuer.tokenSignedByAnotherKey("u-1", List.of("consent:read"));
 		for (int i = 0; i < 2; i++) {
 			assertThatThrownBy(() -> tokens.decode(forged).block()).isInstanceOf(Exception.class);
@@ -93,7 +93,7 @@ class VerifiedTokensTests {
 	void theServicesDecoderRemembersUnlessSwitchedOff() {
 		PlatformSecurityConfiguration configuration = new PlatformSecurityConfiguration();
 		assertThat(configuration.privacyJwtDecoder(properties(Duration.ofMinutes(1))))
-			.isInstanceOf(VerifiedTokens.class);
+			.isInstanceOf(VerifiedTokenCache.class);
 		assertThat(configuration.privacyJwtDecoder(properties(Duration.ZERO)))
 			.isInstanceOf(NimbusReactiveJwtDecoder.class);
 	}
@@ -107,13 +107,13 @@ class VerifiedTokensTests {
 	 * The service's validators, on a clock the test can move ahead; every verification
 	 * the remembered tokens ask for is counted.
 	 */
-	private VerifiedTokens verifiedTokens() {
+	private VerifiedTokenCache verifiedTokens() {
 		JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ZERO);
 		timestamps.setClock(new Clock() {
 
 			@Override
 			public Instant instant() {
-				return Instant.now().plus(VerifiedTokensTests.this.ahead.get());
+				return Instant.now().plus(VerifiedTokenCacheTests.this.ahead.get());
 			}
 
 			@Override
@@ -136,7 +136,7 @@ class VerifiedTokensTests {
 			this.verifications.incrementAndGet();
 			return nimbus.decode(token);
 		});
-		return new VerifiedTokens(counted, validator, Duration.ofMinutes(1), 100);
+		return new VerifiedTokenCache(counted, validator, Duration.ofMinutes(1), 100);
 	}
 
 }
