@@ -40,7 +40,10 @@ import com.onemusic.privacy.serde.AvroSerdeConfig;
  *
  * <p>
  * Everything shares the machine: broker, MongoDB wire server, service, load driver and
- * consumer. Arguments: seconds per level (default 20), warm-up seconds (default 10).
+ * consumer. Arguments: seconds per level (default 20), warm-up seconds (default 10),
+ * scopes changed per request (default 1; 4 is a consent dialog answered at once: one
+ * ledger entry, one event per scope). A change is one scope of one user granted or
+ * withdrawn, and counts once its own event was read.
  */
 public final class ConsentThroughputBenchmark {
 
@@ -65,8 +68,14 @@ public final class ConsentThroughputBenchmark {
 
 	private final List<String> users;
 
-	private ConsentThroughputBenchmark(String baseUrl, int userCount) {
+	private final int scopesPerRequest;
+
+	private ConsentThroughputBenchmark(String baseUrl, int userCount, int scopesPerRequest) {
+		if (scopesPerRequest < 1 || scopesPerRequest > SCOPES.length) {
+			throw new IllegalArgumentException("scopes per request must be 1 to " + SCOPES.length);
+		}
 		this.baseUrl = baseUrl;
+		this.scopesPerRequest = scopesPerRequest;
 		this.users = new ArrayList<>();
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		for (int i = 0; i < userCount; i++) {
@@ -77,12 +86,13 @@ public final class ConsentThroughputBenchmark {
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
 		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
+		int scopesPerRequest = (args.length > 2) ? Integer.parseInt(args[2]) : 1;
 		String target = System.getProperty("target");
 		if (target != null) {
 			// Drive a system that is already running (./run-local), from this separate
 			// process.
 			run(target, System.getProperty("bootstrap", "127.0.0.1:9092"),
-					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup, false);
+					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup, scopesPerRequest, false);
 			return;
 		}
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -94,7 +104,7 @@ public final class ConsentThroughputBenchmark {
 						infrastructure,
 						infrastructure.mongoUri("consent-benchmark") + System.getProperty("mongoOptions", ""))) {
 			run(InProcess.url(service), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds,
-					warmup, true);
+					warmup, scopesPerRequest, true);
 		}
 	}
 
@@ -104,15 +114,15 @@ public final class ConsentThroughputBenchmark {
 	 * token check: the framework's ceiling on this machine at that moment.
 	 */
 	private static void run(String url, String bootstrapServers, String registryUrl, int seconds, int warmup,
-			boolean ceiling) throws Exception {
+			int scopesPerRequest, boolean ceiling) throws Exception {
 		PrivacyService.trustEventsPackage();
-		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, 20_000);
+		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, 20_000, scopesPerRequest);
 		AtomicBoolean consuming = new AtomicBoolean(true);
 		Thread consumer = new Thread(() -> benchmark.consume(bootstrapServers, registryUrl, consuming),
 				"benchmark-consumer");
 		consumer.start();
-		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s%n",
-				Topics.CONSENT_CHANGED.name(), url);
+		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s,"
+				+ " %d scope(s) per request%n", Topics.CONSENT_CHANGED.name(), url, scopesPerRequest);
 		System.out.printf("warm-up %d s at 8 clients%n", warmup);
 		benchmark.level(8, warmup);
 		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
@@ -121,13 +131,17 @@ public final class ConsentThroughputBenchmark {
 			Result result = benchmark.level(clients, seconds);
 			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
+			if (scopesPerRequest > 1) {
+				System.out.printf("%8s (%.0f requests/s, %d changes each)%n", "", result.perSecond / scopesPerRequest,
+						scopesPerRequest);
+			}
 			if (ceiling) {
 				InProcess.Load trivial = benchmark.trivial(clients, seconds);
 				System.out.printf(
-						"%8s trivial endpoint, same clients: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"
-								+ " (changes/s are %.0f %% of it)%n",
+						"%8s trivial endpoint, same clients and body: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"
+								+ " (requests/s are %.0f %% of it)%n",
 						"", trivial.perSecond(), trivial.percentile(50), trivial.percentile(99),
-						100 * result.perSecond / trivial.perSecond());
+						100 * result.perSecond / scopesPerRequest / trivial.perSecond());
 			}
 		}
 		consuming.set(false);
@@ -136,8 +150,15 @@ public final class ConsentThroughputBenchmark {
 
 	/** The trivial endpoint with the same load. */
 	private InProcess.Load trivial(int clients, int seconds) throws Exception {
+		StringBuilder changes = new StringBuilder();
+		for (int i = 0; i < this.scopesPerRequest; i++) {
+			changes.append((i > 0) ? "," : "")
+				.append("{\"scope\":\"")
+				.append(SCOPES[i])
+				.append("\",\"status\":\"GRANTED\"}");
+		}
 		String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
-				+ "\"changes\":[{\"scope\":\"permission.camera\",\"status\":\"GRANTED\"}]}";
+				+ "\"changes\":[" + changes + "]}";
 		return InProcess
 			.drive(clients, seconds,
 					() -> this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/benchmark/echo"))
@@ -153,13 +174,23 @@ public final class ConsentThroughputBenchmark {
 		AtomicLong accepted = new AtomicLong();
 		InProcess.Load http = InProcess.drive(clients, seconds, () -> {
 			String user = this.users.get(ThreadLocalRandom.current().nextInt(this.users.size()));
-			String scope = SCOPES[ThreadLocalRandom.current().nextInt(SCOPES.length)];
-			// Every request changes something, unless two clients pick the same user and
-			// scope at once.
-			boolean grant = this.granted.merge(user + "|" + scope, true, (was, ignored) -> !was);
-			String status = grant ? "GRANTED" : "WITHDRAWN";
+			int first = ThreadLocalRandom.current().nextInt(SCOPES.length);
+			List<String> scopes = new ArrayList<>();
+			StringBuilder changes = new StringBuilder();
+			for (int i = 0; i < this.scopesPerRequest; i++) {
+				String scope = SCOPES[(first + i) % SCOPES.length];
+				// Every scope changes, unless two clients pick the same user at once.
+				boolean grant = this.granted.merge(user + "|" + scope, true, (was, ignored) -> !was);
+				changes.append((i > 0) ? "," : "")
+					.append("{\"scope\":\"")
+					.append(scope)
+					.append("\",\"status\":\"")
+					.append(grant ? "GRANTED" : "WITHDRAWN")
+					.append("\"}");
+				scopes.add(scope);
+			}
 			String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
-					+ "\"changes\":[{\"scope\":\"" + scope + "\",\"status\":\"" + status + "\"}]}";
+					+ "\"changes\":[" + changes + "]}";
 			long sent = System.nanoTime();
 			HttpResponse<String> response = this.http
 				.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/users/" + user + "/consents"))
@@ -170,7 +201,9 @@ public final class ConsentThroughputBenchmark {
 			if (response.statusCode() == 200 && response.body().contains("\"changed\":true")) {
 				Matcher matcher = SEQUENCE.matcher(response.body());
 				if (matcher.find()) {
-					this.sentAt.put(user + ":" + matcher.group(1), sent);
+					for (String scope : scopes) {
+						this.sentAt.put(user + ":" + matcher.group(1) + ":" + scope, sent);
+					}
 					accepted.incrementAndGet();
 				}
 			}
@@ -214,7 +247,8 @@ public final class ConsentThroughputBenchmark {
 				for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(50))) {
 					long now = System.nanoTime();
 					if (record.value() instanceof ConsentChanged event && event.getSequence() != null) {
-						this.seenAt.putIfAbsent(event.getUserId() + ":" + event.getSequence(), now);
+						this.seenAt.putIfAbsent(event.getUserId() + ":" + event.getSequence() + ":" + event.getScope(),
+								now);
 					}
 				}
 			}
