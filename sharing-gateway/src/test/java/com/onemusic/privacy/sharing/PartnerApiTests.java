@@ -1,7 +1,9 @@
 package com.onemusic.privacy.sharing;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -141,6 +145,31 @@ class PartnerApiTests {
 		}
 		Document stored = this.mongo.findById(id, Document.class, Partner.COLLECTION).block(WAIT);
 		assertThat(stored.toJson()).doesNotContain("whsec_").contains("sealed:v1:");
+	}
+
+	/**
+	 * A partner whose secrets were sealed under a key this gateway does not have is left
+	 * out rather than used: it is not found, so nothing is shared with it.
+	 */
+	@Test
+	void aPartnerSealedUnderAnUnknownKeyIsLeftOut() {
+		String id = "p-" + UUID.randomUUID().toString().substring(0, 8);
+		byte[] otherKey = new byte[32];
+		new SecureRandom().nextBytes(otherKey);
+		PartnerSecrets other = new PartnerSecrets(Base64.getEncoder().encodeToString(otherKey), List.of());
+		this.mongo
+			.save(other.sealed(new Partner(id, "Sealed elsewhere", PartnerCategory.MERCHANT, true,
+					"https://partner.example/hook", GatewayFixtures.secret(), null, List.of(GatewayFixtures.secret()),
+					Map.of(), Partner.API, Instant.now())), Partner.COLLECTION)
+			.block(WAIT);
+		this.registry.refresh().block(WAIT);
+		assertThat(this.registry.find(id)).isEmpty();
+		ServiceChecks.assertProblem(this.web.get().uri("/partners/{id}", id).exchange(), HttpStatus.NOT_FOUND,
+				"unknown-partner");
+		this.mongo
+			.remove(org.springframework.data.mongodb.core.query.Query
+				.query(org.springframework.data.mongodb.core.query.Criteria.where("_id").is(id)), Partner.COLLECTION)
+			.block(WAIT);
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -56,6 +57,9 @@ public class PartnerRegistry implements AutoCloseable {
 	private final ReactiveMongoTemplate mongo;
 
 	private final PartnerSecrets secrets;
+
+	/** Partners whose secrets do not open, as last reported. */
+	private final Set<String> leftOut = ConcurrentHashMap.newKeySet();
 
 	private final Duration refreshInterval;
 
@@ -109,11 +113,17 @@ public class PartnerRegistry implements AutoCloseable {
 			}
 			catch (IllegalStateException ex) {
 				// Left out, so nothing is shared with it and its callbacks are refused,
-				// rather than used with secrets that are not its own.
-				logger.error("Partner {} is left out: {}", stored.id(), ex.getMessage());
+				// rather than used with secrets that are not its own. Said once, not at
+				// every refresh.
+				if (this.leftOut.add(stored.id())) {
+					logger.error("Partner {} is left out: {}", stored.id(), ex.getMessage());
+				}
 				return List.of();
 			}
-		}).collectMap(Partner::id).doOnNext((read) -> this.partners = Map.copyOf(read)).then();
+		}).collectMap(Partner::id).doOnNext((read) -> {
+			this.leftOut.removeAll(read.keySet());
+			this.partners = Map.copyOf(read);
+		}).then();
 	}
 
 	/**
