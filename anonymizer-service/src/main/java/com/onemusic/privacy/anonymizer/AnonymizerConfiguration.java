@@ -24,11 +24,11 @@ import com.onemusic.privacy.anonymizer.erasure.UserErasure;
 import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.anonymizer.keys.UserKeys;
 import com.onemusic.privacy.anonymizer.profile.Profiles;
-import com.onemusic.privacy.anonymizer.retention.RetentionScheduler;
 import com.onemusic.privacy.anonymizer.retention.RetentionSweep;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
 import com.onemusic.privacy.anonymizer.stats.Statistics;
 import com.onemusic.privacy.personal.PersonalDataDetector;
+import com.onemusic.privacy.platform.mongo.LeasedJob;
 import com.onemusic.privacy.platform.outbox.MongoLease;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
@@ -106,11 +106,11 @@ class AnonymizerConfiguration {
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "stop")
-	RetentionScheduler retentionScheduler(RetentionSweep sweep, ReactiveMongoTemplate mongo,
-			AnonymizerProperties properties) {
+	LeasedJob retentionScheduler(RetentionSweep sweep, ReactiveMongoTemplate mongo, AnonymizerProperties properties) {
 		Duration interval = properties.retention().interval();
-		return new RetentionScheduler(sweep, new MongoLease(mongo, "anonymizer-retention", interval.multipliedBy(2)),
-				interval);
+		// Expired documents deleted or anonymized, in batches that are each complete.
+		return new LeasedJob("retention-sweep", () -> sweep.sweep(Integer.MAX_VALUE),
+				new MongoLease(mongo, "anonymizer-retention", interval.multipliedBy(2)), interval);
 	}
 
 	/** The outbox index exists before the service takes events. */

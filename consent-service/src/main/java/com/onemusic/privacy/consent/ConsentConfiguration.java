@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 
 import org.springframework.http.HttpMethod;
+import com.onemusic.privacy.consent.ledger.ClosedAccounts;
 import com.onemusic.privacy.consent.ledger.ConsentHeads;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentProjection;
@@ -24,6 +25,8 @@ import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
 import com.onemusic.privacy.consent.receipt.ConsentReceipts;
 import com.onemusic.privacy.consent.scope.ScopeCatalog;
+import com.onemusic.privacy.platform.mongo.LeasedJob;
+import com.onemusic.privacy.platform.outbox.MongoLease;
 import com.onemusic.privacy.platform.outbox.MongoOutboxSource;
 import com.onemusic.privacy.platform.outbox.OutboxRelay;
 import com.onemusic.privacy.platform.security.EndpointRules;
@@ -80,6 +83,20 @@ class ConsentConfiguration {
 	MongoOutboxSource<PolicyVersion> policyOutbox(ReactiveMongoTemplate mongo) {
 		return new MongoOutboxSource<>("policy versions", mongo, PolicyVersion.class, PolicyVersion.COLLECTION,
 				PolicyVersion::version, ConsentEvents::of);
+	}
+
+	@Bean
+	ClosedAccounts closedAccounts(ReactiveMongoTemplate mongo, ConsentHeads heads, ConsentProperties properties) {
+		return new ClosedAccounts(mongo, heads, properties.closedAccountRetention(), Clock.systemUTC());
+	}
+
+	/** Deletes the ledgers of closed accounts whose retention period ended. */
+	@Bean(initMethod = "start", destroyMethod = "stop")
+	LeasedJob closedAccountSweep(ClosedAccounts closedAccounts, ReactiveMongoTemplate mongo,
+			ConsentProperties properties) {
+		Duration interval = properties.closedAccountSweepInterval();
+		return new LeasedJob("closed-account-ledger-sweep", closedAccounts::sweep,
+				new MongoLease(mongo, "consent-closed-account-sweep", interval.multipliedBy(2)), interval);
 	}
 
 	/** Indexes and the initial policy exist before the service takes requests. */

@@ -1,6 +1,8 @@
 package com.onemusic.privacy.consent;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.Period;
 import java.util.List;
 
 import jakarta.validation.Valid;
@@ -29,13 +31,19 @@ import com.onemusic.privacy.consent.scope.ScopeKind;
  * @param scopes the scope catalog
  * @param headCacheSize how many users' ledger heads an instance keeps in memory, so that
  * their next change is a single insert (about 1 KB each; 0 keeps none)
+ * @param closedAccountRetention how long a closed account's ledger is kept as proof of
+ * consent before it is deleted
+ * @param closedAccountSweepInterval how often ledgers whose retention ended are looked
+ * for
  */
 @Validated
 @ConfigurationProperties("consent")
 public record ConsentProperties(@Valid @NotNull Controller controller, @DefaultValue("CN") String jurisdiction,
 		@DefaultValue("zh-CN") String language, @DefaultValue("14") @Min(1) int minorAge,
 		@DefaultValue("50") @Min(1) int maxBatchSize, @Valid @NotNull InitialPolicy initialPolicy,
-		@NotEmpty List<@Valid ScopeDefinition> scopes, @DefaultValue("100000") @Min(0) int headCacheSize) {
+		@NotEmpty List<@Valid ScopeDefinition> scopes, @DefaultValue("100000") @Min(0) int headCacheSize,
+		@DefaultValue("P3Y") @NotNull Period closedAccountRetention,
+		@DefaultValue("1h") @NotNull Duration closedAccountSweepInterval) {
 
 	/**
 	 * The catalog, checked.

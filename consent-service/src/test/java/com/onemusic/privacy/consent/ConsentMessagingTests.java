@@ -1,18 +1,29 @@
 package com.onemusic.privacy.consent;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.onemusic.privacy.consent.ledger.ClosedAccounts;
+import com.onemusic.privacy.consent.ledger.ConsentHead;
+import com.onemusic.privacy.consent.ledger.ConsentHeads;
+import com.onemusic.privacy.consent.ledger.ConsentLedger;
+import com.onemusic.privacy.consent.ledger.ConsentProjection;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
 import com.onemusic.privacy.events.ConsentStatus;
@@ -41,6 +52,15 @@ class ConsentMessagingTests {
 
 	@Autowired
 	private WebTestClient web;
+
+	@Autowired
+	private ReactiveMongoTemplate mongo;
+
+	@Autowired
+	private ConsentLedger ledger;
+
+	@Autowired
+	private ConsentHeads heads;
 
 	@Test
 	void aConsentChangedFromAnotherServiceIsRecordedOnceAndRepublishedWithItsSequence() {
@@ -82,17 +102,7 @@ class ConsentMessagingTests {
 			.expectStatus()
 			.isOk();
 		String requestId = "dsr-" + UUID.randomUUID();
-		DeletionRequested closure = DeletionRequested.newBuilder()
-			.setEventId(UUID.randomUUID())
-			.setOccurredAt(Instant.now())
-			.setUserId(user)
-			.setRequestId(requestId)
-			.setKind(DeletionKind.ACCOUNT_CLOSURE)
-			.setGround(DeletionGround.ACCOUNT_CLOSURE)
-			.setVerifiedAt(Instant.now())
-			.setDueDate(LocalDate.of(2026, 12, 21))
-			.setRequiredParticipants(List.of("consent-service"))
-			.build();
+		DeletionRequested closure = closure(user, requestId);
 		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, closure);
 
 		List<ConsumerRecord<String, Object>> steps = TopicProbe.read(Topics.ERASURE_PROGRESS.name(),
@@ -138,6 +148,73 @@ class ConsentMessagingTests {
 			.expectBody()
 			.jsonPath("$.consents[?(@.effective==true)]")
 			.isEmpty();
+	}
+
+	/**
+	 * A closed account's ledger is kept for the retention period (three years here), as
+	 * the step reports, and deleted by the sweep once it is over: entries, receipts,
+	 * read-model rows, head and the record of the closure.
+	 */
+	@Test
+	void aClosedAccountsLedgerIsDeletedWhenItsRetentionPeriodEnds() {
+		String user = ConsentApiTests.user();
+		String receiptId = (String) ConsentApiTests
+			.put(this.web, user,
+					ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")))
+			.get("receiptId");
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, closure(user, requestId));
+		ErasureStepReported step = (ErasureStepReported) TopicProbe
+			.read(Topics.ERASURE_PROGRESS.name(), (record) -> user.equals(record.key()), 1, WAIT)
+			.get(0)
+			.value();
+		LocalDate today = LocalDate.now(ZoneOffset.UTC);
+		assertThat(step.getRetained()).singleElement()
+			.satisfies((item) -> assertThat(item.getRetainUntil()).isBetween(today.plusYears(3),
+					today.plusDays(1).plusYears(3)));
+		// The head of the closure entry is stored behind the request; wait for it.
+		await().atMost(WAIT)
+			.until(() -> Optional
+				.ofNullable(this.mongo.findById(user, Document.class, ConsentHead.COLLECTION).block(WAIT))
+				.map((head) -> head.get("sequence", Number.class).longValue() == 2L)
+				.orElse(false));
+
+		ClosedAccounts beforeTheEnd = new ClosedAccounts(this.mongo, this.heads, Period.ofYears(3),
+				Clock.offset(Clock.systemUTC(), Duration.ofDays(3 * 365 - 2)));
+		beforeTheEnd.sweep().block(WAIT);
+		assertThat(this.ledger.entries(user).count().block(WAIT)).as("kept during the retention period").isEqualTo(2L);
+
+		ClosedAccounts afterTheEnd = new ClosedAccounts(this.mongo, this.heads, Period.ofYears(3),
+				Clock.offset(Clock.systemUTC(), Duration.ofDays(3 * 365 + 2)));
+		assertThat(afterTheEnd.sweep().block(WAIT)).isGreaterThanOrEqualTo(1L);
+		assertThat(this.ledger.entries(user).count().block(WAIT)).isZero();
+		this.web.get().uri("/receipts/{id}", receiptId).exchange().expectStatus().isNotFound();
+		assertThat(this.mongo.findById(user + "|purpose.marketing-push", Document.class, ConsentProjection.COLLECTION)
+			.block(WAIT)).isNull();
+		assertThat(this.mongo.findById(user, Document.class, ConsentHead.COLLECTION).block(WAIT)).isNull();
+		assertThat(this.mongo.findById(user, Document.class, ClosedAccounts.COLLECTION).block(WAIT)).isNull();
+		this.web.get()
+			.uri("/users/{user}/consents/history", user)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(0);
+	}
+
+	private static DeletionRequested closure(String user, String requestId) {
+		return DeletionRequested.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setRequestId(requestId)
+			.setKind(DeletionKind.ACCOUNT_CLOSURE)
+			.setGround(DeletionGround.ACCOUNT_CLOSURE)
+			.setVerifiedAt(Instant.now())
+			.setDueDate(LocalDate.of(2026, 12, 21))
+			.setRequiredParticipants(List.of("consent-service"))
+			.build();
 	}
 
 	@Test

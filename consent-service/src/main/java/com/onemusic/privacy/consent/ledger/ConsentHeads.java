@@ -137,6 +137,16 @@ public class ConsentHeads {
 		}
 	}
 
+	/**
+	 * Deletes what is stored of a user's head, and forgets it here.
+	 * @param userId the user
+	 * @return completion
+	 */
+	Mono<Void> delete(String userId) {
+		forget(userId);
+		return this.mongo.remove(Query.query(Criteria.where("_id").is(userId)), ConsentHead.COLLECTION).then();
+	}
+
 	private Mono<Void> write(List<Snapshot> batch) {
 		Map<String, Snapshot> newest = new LinkedHashMap<>();
 		for (Snapshot snapshot : batch) {

@@ -3,6 +3,7 @@ package com.onemusic.privacy.consent.ledger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,17 +152,19 @@ public class ConsentLedger {
 	 * @param userId the user
 	 * @param requestId the data-subject request
 	 * @param closure whether the account is closed (else the data is deleted)
+	 * @param deletedOn for a closed account, the day its ledger is deleted
+	 * ({@link ClosedAccounts}); else null
 	 * @return the entry that records it
 	 */
-	public Mono<LedgerEntry> eraseFor(String userId, String requestId, boolean closure) {
+	public Mono<LedgerEntry> eraseFor(String userId, String requestId, boolean closure, LocalDate deletedOn) {
 		String reason = (closure ? "account closure" : "deletion") + " request " + requestId;
+		String kept = "Proof of what the user consented to and withdrew, and when, is kept as the law requires; "
+				+ "it is not used for any other purpose"
+				+ ((deletedOn != null) ? ", and it is deleted when the retention period ends" : "");
 		return forRequest(userId, "deletion:" + requestId, ConsentMethod.ACCOUNT_CLOSURE, reason, (scope) -> true,
 				(withdrawn, snapshot) -> new ErasureReport(requestId, UUID.randomUUID(),
 						Map.of("withdrawn", (long) withdrawn, "ledgerEntriesKept", snapshot.sequence() + 1),
-						List.of(new ErasureReport.Retained("consent ledger",
-								"Proof of what the user consented to and withdrew, and when, is kept as the law requires; "
-										+ "it is not used for any other purpose",
-								null))));
+						List.of(new ErasureReport.Retained("consent ledger", kept, deletedOn))));
 	}
 
 	/**

@@ -44,7 +44,7 @@ import com.onemusic.privacy.consent.policy.PolicyVersion;
  */
 public class ConsentProjection {
 
-	static final String COLLECTION = "consent_state";
+	public static final String COLLECTION = "consent_state";
 
 	static final String LATEST = "latest";
 

@@ -1,8 +1,14 @@
 package com.onemusic.privacy.consent.messaging;
 
+import java.time.LocalDate;
+import java.util.Optional;
+
+import reactor.core.publisher.Mono;
+
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import com.onemusic.privacy.consent.ledger.ClosedAccounts;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentRefused;
 import com.onemusic.privacy.events.DeletionKind;
@@ -13,15 +19,20 @@ import com.onemusic.privacy.platform.messaging.RejectedRecord;
 /**
  * consent-service's part of a deletion or account closure: every consent of the user is
  * withdrawn (published as ConsentChanged), and the step is reported as
- * ErasureStepReported. The ledger itself is kept as proof, which the report says.
+ * ErasureStepReported. The ledger itself is kept as proof, which the report says; a
+ * closed account's ledger is deleted when the retention period ends
+ * ({@link ClosedAccounts}).
  */
 @Component
 class DeletionRequestedListener {
 
 	private final ConsentLedger ledger;
 
-	DeletionRequestedListener(ConsentLedger ledger) {
+	private final ClosedAccounts closedAccounts;
+
+	DeletionRequestedListener(ConsentLedger ledger, ClosedAccounts closedAccounts) {
 		this.ledger = ledger;
+		this.closedAccounts = closedAccounts;
 	}
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).DELETION_REQUESTED.name()}")
@@ -31,7 +42,12 @@ class DeletionRequestedListener {
 			// Another participant is asked again.
 			return;
 		}
-		this.ledger.eraseFor(event.getUserId(), event.getRequestId(), event.getKind() == DeletionKind.ACCOUNT_CLOSURE)
+		boolean closure = event.getKind() == DeletionKind.ACCOUNT_CLOSURE;
+		Mono<LocalDate> deletedOn = closure
+				? Mono.defer(() -> this.closedAccounts.closed(event.getUserId(), event.getRequestId())) : Mono.empty();
+		deletedOn.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((day) -> this.ledger.eraseFor(event.getUserId(), event.getRequestId(), closure, day.orElse(null)))
 			.onErrorMap(ConsentRefused.class,
 					(ex) -> new RejectedRecord(
 							"DeletionRequested " + event.getEventId() + " refused: " + ex.getMessage(), ex))
