@@ -102,11 +102,11 @@ class ConsentConfiguration {
 	/** Indexes and the initial policy exist before the service takes requests. */
 	@Bean
 	SmartInitializingSingleton consentStoreInitializer(ConsentLedger ledger, ConsentProjection projection,
-			PolicyService policies, MongoOutboxSource<LedgerEntry> ledgerOutbox,
+			ClosedAccounts closedAccounts, PolicyService policies, MongoOutboxSource<LedgerEntry> ledgerOutbox,
 			MongoOutboxSource<PolicyVersion> policyOutbox, ConsentProperties properties) {
 		return () -> Mono
-			.when(ledger.createIndexes(), projection.createIndexes(), ledgerOutbox.createIndex(),
-					policyOutbox.createIndex())
+			.when(ledger.createIndexes(), projection.createIndexes(), closedAccounts.createIndexes(),
+					ledgerOutbox.createIndex(), policyOutbox.createIndex())
 			.then(policies.initialize(properties.initialPolicy()))
 			.block(Duration.ofSeconds(60));
 	}

@@ -11,8 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -26,8 +28,7 @@ import org.springframework.data.mongodb.core.query.Update;
  * A closure records the account with the instant its ledger is due for deletion
  * ({@code consent_closed_accounts}); a sweep deletes the ledgers that are due: the
  * entries (with their receipts), the read-model rows, the stored head, and last the
- * record of the closure itself, which goes last, so a sweep cut short is finished by the
- * next one.
+ * record of the closure itself, so a sweep cut short is finished by the next one.
  */
 public class ClosedAccounts {
 
@@ -58,6 +59,14 @@ public class ClosedAccounts {
 		this.heads = heads;
 		this.retention = retention;
 		this.clock = clock;
+	}
+
+	/**
+	 * Creates the index the sweep finds due accounts by.
+	 * @return completion
+	 */
+	public Mono<Void> createIndexes() {
+		return this.mongo.indexOps(COLLECTION).createIndex(new Index().on("deleteAfter", Sort.Direction.ASC)).then();
 	}
 
 	/**
