@@ -1,15 +1,12 @@
 package com.onemusic.privacy.anonymizer.keys;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 
-import javax.crypto.Cipher;
 import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import reactor.core.publisher.Mono;
@@ -20,6 +17,7 @@ import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
+import com.onemusic.privacy.platform.crypto.AesGcm;
 import com.onemusic.privacy.platform.mongo.DuplicateKeys;
 
 /**
@@ -34,11 +32,9 @@ public class UserKeys {
 
 	private static final int KEY_BYTES = 32;
 
-	private static final int IV_BYTES = 12;
-
 	private final ReactiveMongoTemplate mongo;
 
-	private final SecretKeySpec master;
+	private final AesGcm master;
 
 	/** Derived from the master key: names key documents without the raw user id. */
 	private final SecretKeySpec lookup;
@@ -54,18 +50,9 @@ public class UserKeys {
 	 * @param clock the clock
 	 */
 	public UserKeys(ReactiveMongoTemplate mongo, String masterKey, Clock clock) {
-		byte[] key;
-		try {
-			key = Base64.getDecoder().decode(masterKey);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("The master key must be base64 of 32 random bytes");
-		}
-		if (key.length != KEY_BYTES) {
-			throw new IllegalArgumentException("The master key must be 32 bytes (AES-256), it is " + key.length);
-		}
+		byte[] key = AesGcm.key(masterKey, "anonymizer.master-key");
 		this.mongo = mongo;
-		this.master = new SecretKeySpec(key, "AES");
+		this.master = new AesGcm(key);
 		this.lookup = new SecretKeySpec(hmac(new SecretKeySpec(key, "HmacSHA256"), "user-key-lookup"), "HmacSHA256");
 		this.clock = clock;
 	}
@@ -126,33 +113,16 @@ public class UserKeys {
 		}
 	}
 
+	/** Bound to the user: a key copied to another user's document does not open. */
 	private String encrypt(String userId, byte[] key) {
-		try {
-			byte[] iv = new byte[IV_BYTES];
-			this.random.nextBytes(iv);
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-			cipher.init(Cipher.ENCRYPT_MODE, this.master, new GCMParameterSpec(128, iv));
-			// Bound to the user: a key copied to another user's document does not
-			// decrypt.
-			cipher.updateAAD(userId.getBytes(StandardCharsets.UTF_8));
-			byte[] sealed = cipher.doFinal(key);
-			return Base64.getEncoder()
-				.encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Could not encrypt a user key", ex);
-		}
+		return this.master.seal(key, userId.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private byte[] decrypt(String userId, String stored) {
 		try {
-			byte[] bytes = Base64.getDecoder().decode(stored);
-			Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-			cipher.init(Cipher.DECRYPT_MODE, this.master, new GCMParameterSpec(128, bytes, 0, IV_BYTES));
-			cipher.updateAAD(userId.getBytes(StandardCharsets.UTF_8));
-			return cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES);
+			return this.master.open(stored, userId.getBytes(StandardCharsets.UTF_8));
 		}
-		catch (GeneralSecurityException | IllegalArgumentException ex) {
+		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("A user key could not be decrypted: wrong master key or tampered key", ex);
 		}
 	}

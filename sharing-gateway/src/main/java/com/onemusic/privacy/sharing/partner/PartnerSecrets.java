@@ -3,18 +3,13 @@ package com.onemusic.privacy.sharing.partner;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import com.onemusic.privacy.platform.crypto.AesGcm;
 
 /**
  * Partner secrets as they are stored: sealed with AES-256-GCM under the gateway's secrets
@@ -32,12 +27,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class PartnerSecrets {
 
 	static final String PREFIX = "sealed:v1:";
-
-	private static final int NONCE_BYTES = 12;
-
-	private static final int TAG_BITS = 128;
-
-	private final SecureRandom random = new SecureRandom();
 
 	private final Key current;
 
@@ -71,19 +60,8 @@ public final class PartnerSecrets {
 		if (secret == null) {
 			return null;
 		}
-		byte[] nonce = new byte[NONCE_BYTES];
-		this.random.nextBytes(nonce);
-		try {
-			Cipher cipher = cipher(Cipher.ENCRYPT_MODE, this.current, nonce, partnerId, field);
-			byte[] sealed = cipher.doFinal(secret.getBytes(StandardCharsets.UTF_8));
-			byte[] stored = new byte[nonce.length + sealed.length];
-			System.arraycopy(nonce, 0, stored, 0, nonce.length);
-			System.arraycopy(sealed, 0, stored, nonce.length, sealed.length);
-			return PREFIX + this.current.id() + ":" + Base64.getEncoder().encodeToString(stored);
-		}
-		catch (GeneralSecurityException ex) {
-			throw new IllegalStateException("Could not seal a secret of partner " + partnerId, ex);
-		}
+		return PREFIX + this.current.id() + ":"
+				+ this.current.aes().seal(secret.getBytes(StandardCharsets.UTF_8), associated(partnerId, field));
 	}
 
 	/**
@@ -109,15 +87,10 @@ public final class PartnerSecrets {
 					+ "); configure it in sharing.retired-secrets-keys");
 		}
 		try {
-			byte[] bytes = Base64.getDecoder().decode(rest.substring(colon + 1));
-			if (bytes.length <= NONCE_BYTES) {
-				throw new IllegalStateException("The " + field + " of partner " + partnerId + " is truncated");
-			}
-			byte[] nonce = Arrays.copyOf(bytes, NONCE_BYTES);
-			Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, nonce, partnerId, field);
-			return new String(cipher.doFinal(bytes, NONCE_BYTES, bytes.length - NONCE_BYTES), StandardCharsets.UTF_8);
+			return new String(key.aes().open(rest.substring(colon + 1), associated(partnerId, field)),
+					StandardCharsets.UTF_8);
 		}
-		catch (GeneralSecurityException | IllegalArgumentException ex) {
+		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("The " + field + " of partner " + partnerId
 					+ " does not open: altered, or sealed for another partner or field", ex);
 		}
@@ -183,32 +156,18 @@ public final class PartnerSecrets {
 				partner.updatedAt());
 	}
 
-	private static Cipher cipher(int mode, Key key, byte[] nonce, String partnerId, String field)
-			throws GeneralSecurityException {
-		Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-		cipher.init(mode, key.spec(), new GCMParameterSpec(TAG_BITS, nonce));
-		cipher.updateAAD((partnerId + "\n" + field).getBytes(StandardCharsets.UTF_8));
-		return cipher;
+	private static byte[] associated(String partnerId, String field) {
+		return (partnerId + "\n" + field).getBytes(StandardCharsets.UTF_8);
 	}
 
-	private record Key(String id, SecretKeySpec spec) {
+	private record Key(String id, AesGcm aes) {
 
 		static Key of(String base64, String property) {
-			byte[] bytes;
-			try {
-				bytes = Base64.getDecoder().decode((base64 != null) ? base64.strip() : "");
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(property + " must be base64 of 32 random bytes", ex);
-			}
-			if (bytes.length != 32) {
-				throw new IllegalStateException(property + " must be base64 of 32 random bytes, not " + bytes.length);
-			}
+			byte[] bytes = AesGcm.key(base64, property);
 			try {
 				MessageDigest digest = MessageDigest.getInstance("SHA-256");
 				digest.update("onemusic partner secrets key id\n".getBytes(StandardCharsets.UTF_8));
-				String id = HexFormat.of().formatHex(digest.digest(bytes), 0, 8);
-				return new Key(id, new SecretKeySpec(bytes, "AES"));
+				return new Key(HexFormat.of().formatHex(digest.digest(bytes), 0, 8), new AesGcm(bytes));
 			}
 			catch (GeneralSecurityException ex) {
 				throw new IllegalStateException(ex);
