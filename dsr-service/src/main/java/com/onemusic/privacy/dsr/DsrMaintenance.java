@@ -1,7 +1,6 @@
 package com.onemusic.privacy.dsr;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -13,6 +12,7 @@ import reactor.core.publisher.Mono;
 import com.onemusic.privacy.dsr.calendar.CalendarHolder;
 import com.onemusic.privacy.dsr.request.DsrRequests;
 import com.onemusic.privacy.dsr.request.SlaState;
+import com.onemusic.privacy.platform.DaemonThreads;
 
 /**
  * What runs on a clock: unverified requests expire, the SLA figures are refreshed, and
@@ -33,11 +33,7 @@ class DsrMaintenance {
 
 	private final Function<SlaState, Mono<Void>> refreshSla;
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-		Thread thread = new Thread(task, "dsr-maintenance");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("dsr-maintenance");
 
 	DsrMaintenance(DsrRequests requests, CalendarHolder calendar, DsrProperties properties,
 			Function<SlaState, Mono<Void>> refreshSla) {

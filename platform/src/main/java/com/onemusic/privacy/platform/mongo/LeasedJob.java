@@ -1,7 +1,6 @@
 package com.onemusic.privacy.platform.mongo;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -10,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import com.onemusic.privacy.platform.DaemonThreads;
 import com.onemusic.privacy.platform.outbox.MongoLease;
 
 /**
@@ -43,11 +43,7 @@ public class LeasedJob {
 		this.job = job;
 		this.lease = lease;
 		this.interval = interval;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, name);
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.scheduler = DaemonThreads.scheduler(name);
 	}
 
 	public void start() {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +48,7 @@ import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.DeletionRequested;
 import com.onemusic.privacy.events.PolicyVersionPublished;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.platform.DaemonThreads;
 import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.mongo.DuplicateKeys;
@@ -175,8 +175,8 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 			synchronized (this.containerLock) {
 				startContainer();
 			}
-			this.scheduler = daemonScheduler("consent-view-probe");
-			this.partitionChecker = daemonScheduler("consent-view-partitions");
+			this.scheduler = DaemonThreads.scheduler("consent-view-probe");
+			this.partitionChecker = DaemonThreads.scheduler("consent-view-partitions");
 			this.partitionChecker.scheduleWithFixedDelay(this::checkPartitionsSafely,
 					this.partitionCheckInterval.toMillis(), this.partitionCheckInterval.toMillis(),
 					TimeUnit.MILLISECONDS);
@@ -189,14 +189,6 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not start the consent view feed", ex);
 		}
-	}
-
-	private static ScheduledExecutorService daemonScheduler(String name) {
-		return Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, name);
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	/**
