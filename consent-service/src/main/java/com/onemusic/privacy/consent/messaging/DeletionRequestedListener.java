@@ -1,8 +1,5 @@
 package com.onemusic.privacy.consent.messaging;
 
-import java.time.LocalDate;
-import java.util.Optional;
-
 import reactor.core.publisher.Mono;
 
 import org.springframework.kafka.annotation.KafkaListener;
@@ -10,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import com.onemusic.privacy.consent.ledger.ClosedAccounts;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
+import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.consent.ledger.ConsentRefused;
 import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.DeletionRequested;
@@ -42,12 +40,13 @@ class DeletionRequestedListener {
 			// Another participant is asked again.
 			return;
 		}
-		boolean closure = event.getKind() == DeletionKind.ACCOUNT_CLOSURE;
-		Mono<LocalDate> deletedOn = closure
-				? Mono.defer(() -> this.closedAccounts.closed(event.getUserId(), event.getRequestId())) : Mono.empty();
-		deletedOn.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((day) -> this.ledger.eraseFor(event.getUserId(), event.getRequestId(), closure, day.orElse(null)))
+		String userId = event.getUserId();
+		String requestId = event.getRequestId();
+		Mono<LedgerEntry> erased = (event.getKind() == DeletionKind.ACCOUNT_CLOSURE)
+				? Mono.defer(() -> this.closedAccounts.closed(userId, requestId))
+					.flatMap((deletedOn) -> this.ledger.eraseFor(userId, requestId, true, deletedOn))
+				: Mono.defer(() -> this.ledger.eraseFor(userId, requestId, false, null));
+		erased
 			.onErrorMap(ConsentRefused.class,
 					(ex) -> new RejectedRecord(
 							"DeletionRequested " + event.getEventId() + " refused: " + ex.getMessage(), ex))
