@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.publisher.MonoSink;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.SmartLifecycle;
@@ -210,7 +211,9 @@ public class OutboxRelay implements SmartLifecycle {
 				return Mono.empty();
 			}
 		}
-		return sink.asMono().doOnCancel(() -> this.sentWaiters.remove(id, sink));
+		// Signalled on the relay's thread: the caller goes on elsewhere, so that the
+		// relay is not held up by what the caller does next (an answer to write, say).
+		return sink.asMono().doOnCancel(() -> this.sentWaiters.remove(id, sink)).publishOn(Schedulers.parallel());
 	}
 
 	/** Asks the relay to sweep for unpublished entries now. Never blocks. */

@@ -22,6 +22,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -37,8 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Writers that wait for admission are held back while a full batch waits for the relay,
- * let through as soon as the relay takes it, and refused as busy when it never does; over
- * the real broker and MongoDB wire server.
+ * let through as soon as the relay takes it, and refused as busy when it never does; a
+ * writer waiting for its entry's acknowledgement is told of it. Over the real broker and
+ * MongoDB wire server.
  */
 class OutboxRelayAdmissionTests {
 
@@ -110,6 +112,28 @@ class OutboxRelayAdmissionTests {
 		assertThatThrownBy(() -> relay.admission().block(Duration.ofSeconds(10)))
 			.isInstanceOf(OutboxBusyException.class)
 			.hasMessageContaining("try again");
+	}
+
+	/**
+	 * The relay tells a waiting writer from its own thread; what the writer does next
+	 * (write its answer, say) must not hold up the next batch.
+	 */
+	@Test
+	void aWriterToldOfTheAcknowledgementGoesOnOffTheRelaysThread() throws Exception {
+		OutboxRelay relay = relay(Duration.ofSeconds(30));
+		String id = writeAndOffer(relay, 1).get(0);
+		CompletableFuture<String> goesOnIn = relay.sent(id)
+			.then(Mono.fromCallable(() -> Thread.currentThread().getName()))
+			.toFuture();
+		relay.start();
+		try {
+			assertThat(goesOnIn.get(30, TimeUnit.SECONDS)).isNotEqualTo("outbox-relay");
+			assertThat(relay.sent(id).toFuture()).as("asked after the acknowledgement")
+				.succeedsWithin(Duration.ofSeconds(5));
+		}
+		finally {
+			relay.stop();
+		}
 	}
 
 	private OutboxRelay relay(Duration sendTimeout) {
