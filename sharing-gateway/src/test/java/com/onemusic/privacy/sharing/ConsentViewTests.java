@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -16,6 +19,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -98,6 +102,45 @@ class ConsentViewTests {
 				(entry) -> Mono.empty(), Clock.systemUTC());
 		assertThat(current.decide("insight-metrics", user, "nearby-statistics", payload).block(WAIT).entry().allowed())
 			.isTrue();
+	}
+
+	/**
+	 * A decision's two waits end on threads that serve every decision: the view's probe
+	 * and the Kafka producer's I/O thread. The decision goes on elsewhere, so that
+	 * neither is held up by it.
+	 */
+	@Test
+	void aDecisionGoesOnOffTheThreadsThatEndItsWaits() {
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.data-service-providers");
+		await().atMost(WAIT)
+			.until(() -> this.view.user(user).block(WAIT).consent("sharing.data-service-providers").isPresent());
+		ShareDecisions.Rules rules = new ShareDecisions.Rules(
+				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
+				java.util.Set.of("precise-location"), Duration.ofSeconds(2));
+		ExecutorService probe = Executors.newSingleThreadExecutor((task) -> new Thread(task, "test-view-probe"));
+		ExecutorService producer = Executors
+			.newSingleThreadExecutor((task) -> new Thread(task, "test-producer-network-thread"));
+		try {
+			AtomicReference<String> recordedIn = new AtomicReference<>();
+			ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view,
+					(since, within) -> Mono.fromCallable(() -> true).subscribeOn(Schedulers.fromExecutor(probe)), rules,
+					(entry) -> {
+						recordedIn.set(Thread.currentThread().getName());
+						return Mono.<Void>fromRunnable(() -> {
+						}).subscribeOn(Schedulers.fromExecutor(producer));
+					}, Clock.systemUTC());
+			String answeredIn = decisions
+				.decide("insight-metrics", user, "nearby-statistics", Map.of("deviceModel", "P70"))
+				.map((decision) -> Thread.currentThread().getName())
+				.block(WAIT);
+			assertThat(recordedIn.get()).isNotEqualTo("test-view-probe");
+			assertThat(answeredIn).isNotEqualTo("test-producer-network-thread");
+		}
+		finally {
+			probe.shutdownNow();
+			producer.shutdownNow();
+		}
 	}
 
 	/**

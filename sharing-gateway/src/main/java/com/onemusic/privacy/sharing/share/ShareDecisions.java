@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.function.Function;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -129,6 +130,9 @@ public class ShareDecisions {
 		// a withdrawal acknowledged to the user before it is then always seen.
 		Instant asked = this.clock.instant();
 		return this.freshness.caughtUpSince(asked, this.rules.maxLag())
+			// The wait ends on the thread that learnt it, the view's probe: the decision
+			// goes on elsewhere, so that the next probe is not held up behind it.
+			.publishOn(Schedulers.parallel())
 			.flatMap((fresh) -> this.view.user(userId).flatMap((state) -> {
 				Outcome outcome = judge(partner, purpose, contract, state, sensitive, fresh, shared.isEmpty());
 				Instant now = this.clock.instant();
@@ -162,7 +166,10 @@ public class ShareDecisions {
 	 * Kafka, is the share log of record; the queryable log is its projection.
 	 */
 	private Mono<ShareLogEntry> log(ShareLogEntry entry) {
-		return this.record.apply(entry).thenReturn(entry);
+		// The acknowledgement arrives on the Kafka producer's one I/O thread: the answer
+		// is written from another, so that thread is free to send and receive for the
+		// other decisions.
+		return this.record.apply(entry).publishOn(Schedulers.parallel()).thenReturn(entry);
 	}
 
 	private Outcome judge(Partner partner, String purpose, PurposeContract contract, UserState state, boolean sensitive,

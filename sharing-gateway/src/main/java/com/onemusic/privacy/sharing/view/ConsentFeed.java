@@ -15,13 +15,18 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,11 +71,12 @@ import com.onemusic.privacy.platform.mongo.DuplicateKeys;
  *
  * <p>
  * It also measures how far behind the topics the view is: every probe interval it reads
- * the end offsets of all partitions; once the view has taken every record up to a probe's
- * offsets, the view is known to be complete as of that probe's time. The lag is the time
- * since the latest such probe; before the first catch-up it is unbounded. A decision asks
- * for a probe at once and waits until the view is complete as of a probe that started
- * after the decision came ({@link ViewFreshness}).
+ * the end offsets of all partitions (with a consumer of its own, on the probe's thread:
+ * one request to the brokers and no other client thread in between); once the view has
+ * taken every record up to a probe's offsets, the view is known to be complete as of that
+ * probe's time. The lag is the time since the latest such probe; before the first
+ * catch-up it is unbounded. A decision asks for a probe at once and waits until the view
+ * is complete as of a probe that started after the decision came ({@link ViewFreshness}).
  */
 public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
@@ -91,6 +97,16 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 	private final Map<String, Object> adminConfig;
 
 	private Admin admin;
+
+	/**
+	 * Reads the end offsets for the probes; not a member of any group, never polled. Used
+	 * under {@link #probeLock} only (a consumer is not for several threads).
+	 */
+	private KafkaConsumer<byte[], byte[]> ends;
+
+	private final Object probeLock = new Object();
+
+	private static final AtomicInteger ENDS_CLIENTS = new AtomicInteger();
 
 	private final ReactiveMongoTemplate mongo;
 
@@ -163,6 +179,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 	public void start() {
 		try {
 			this.admin = Admin.create(this.adminConfig);
+			this.ends = endsConsumer(this.adminConfig);
 			this.view.loadPolicies().block(Listeners.TIMEOUT);
 			List<TopicPartition> partitions = partitions();
 			Map<TopicPartition, Long> stored = storedPositions();
@@ -265,6 +282,12 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		}
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
+		}
+		if (this.ends != null) {
+			// A probe running now is interrupted by the shutdown and lets go of the lock.
+			synchronized (this.probeLock) {
+				this.ends.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+			}
 		}
 		if (this.admin != null) {
 			this.admin.close(Duration.ofSeconds(2));
@@ -405,9 +428,12 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		}
 	}
 
-	void probe() throws Exception {
+	void probe() {
 		Instant at = this.clock.instant();
-		Map<TopicPartition, Long> ends = offsets(new ArrayList<>(this.processed.keySet()), OffsetSpec.latest());
+		Map<TopicPartition, Long> ends;
+		synchronized (this.probeLock) {
+			ends = this.ends.endOffsets(new ArrayList<>(this.processed.keySet()), Listeners.TIMEOUT);
+		}
 		synchronized (this.probes) {
 			this.probes.addLast(new Probe(at, ends));
 			// Keep the queue short: a probe newer than another makes the older one
@@ -501,6 +527,20 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	private record Probe(Instant at, Map<TopicPartition, Long> ends) {
 
+	}
+
+	/**
+	 * A consumer for the end offsets, with the connection and security settings of the
+	 * admin client.
+	 */
+	private static KafkaConsumer<byte[], byte[]> endsConsumer(Map<String, Object> adminConfig) {
+		Map<String, Object> config = new HashMap<>(adminConfig);
+		config.keySet().retainAll(ConsumerConfig.configNames());
+		// Unique in the process, as Kafka's client metrics need.
+		config.put(ConsumerConfig.CLIENT_ID_CONFIG,
+				"sharing-gateway-consent-view-ends-" + ENDS_CLIENTS.incrementAndGet());
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
 	}
 
 	private List<TopicPartition> partitions() throws Exception {
