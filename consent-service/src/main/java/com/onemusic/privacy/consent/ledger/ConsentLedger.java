@@ -49,7 +49,7 @@ public class ConsentLedger {
 	static final int ATTEMPTS = 20;
 
 	/** How often {@link #awaitPublished} looks again. */
-	private static final Duration PUBLICATION_POLL = Duration.ofMillis(50);
+	public static final Duration PUBLICATION_POLL = Duration.ofMillis(50);
 
 	static final String SOURCE_SYSTEM = "consent-service";
 

@@ -52,7 +52,13 @@ public record LedgerEntry(@Id String id, String userId, long sequence, Instant o
 	 * @return the document id
 	 */
 	public static String idOf(String userId, long sequence) {
-		return userId + ":" + String.format("%019d", sequence);
+		// Zero-padded to 19 digits (ids sort in sequence order), without String.format:
+		// this is on every change's path.
+		String digits = Long.toString(sequence);
+		if (sequence < 0) {
+			throw new IllegalArgumentException("A sequence number is not negative: " + sequence);
+		}
+		return userId + ":" + "0".repeat(19 - digits.length()) + digits;
 	}
 
 	/**

@@ -132,8 +132,10 @@ class ConsentController {
 			return stored;
 		}
 		Mono<Boolean> acknowledged = available.sent(LedgerEntry.idOf(userId, sequence)).thenReturn(true);
-		// The first to say so; empty only when neither did within the wait.
-		return Mono.firstWithValue(acknowledged, stored)
+		// The first to say so; empty only when neither did within the wait. The relay
+		// usually says so within milliseconds: the ledger is looked at only after a poll
+		// interval, for an entry that another instance, or this one long ago, published.
+		return Mono.firstWithValue(acknowledged, stored.delaySubscription(ConsentLedger.PUBLICATION_POLL))
 			.timeout(PUBLICATION_WAIT, Mono.empty())
 			.onErrorResume(NoSuchElementException.class, (ex) -> Mono.empty());
 	}

@@ -9,11 +9,25 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The hash chain and the fold over a user's ledger. */
 class LedgerChainTests {
 
 	private static final Instant T0 = Instant.parse("2026-02-01T00:00:00Z");
+
+	/**
+	 * Entry ids are the user and the sequence number padded to 19 digits, so that they
+	 * sort in sequence order; stored ids must keep this exact form.
+	 */
+	@Test
+	void entryIdsArePaddedSoThatTheySortInSequenceOrder() {
+		assertThat(LedgerEntry.idOf("u-1", 0)).isEqualTo("u-1:0000000000000000000");
+		assertThat(LedgerEntry.idOf("u-1", 42)).isEqualTo("u-1:0000000000000000042");
+		assertThat(LedgerEntry.idOf("u-1", Long.MAX_VALUE)).isEqualTo("u-1:" + Long.MAX_VALUE);
+		assertThat(LedgerEntry.idOf("u-1", 9)).isLessThan(LedgerEntry.idOf("u-1", 10));
+		assertThatThrownBy(() -> LedgerEntry.idOf("u-1", -1)).isInstanceOf(IllegalArgumentException.class);
+	}
 
 	@Test
 	void anIntactChainVerifies() {
