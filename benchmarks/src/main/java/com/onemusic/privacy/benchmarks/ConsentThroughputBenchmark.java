@@ -42,8 +42,9 @@ import com.onemusic.privacy.serde.AvroSerdeConfig;
  * Everything shares the machine: broker, MongoDB wire server, service, load driver and
  * consumer. Arguments: seconds per level (default 20), warm-up seconds (default 10),
  * scopes changed per request (default 1; 4 is a consent dialog answered at once: one
- * ledger entry, one event per scope). A change is one scope of one user granted or
- * withdrawn, and counts once its own event was read.
+ * ledger entry, one event per scope); {@code -Dclients=8} runs only the levels named
+ * (default 1,8,64). A change is one scope of one user granted or withdrawn, and counts
+ * once its own event was read.
  */
 public final class ConsentThroughputBenchmark {
 
@@ -108,6 +109,12 @@ public final class ConsentThroughputBenchmark {
 		}
 	}
 
+	private static int[] levels(String clients) {
+		return java.util.Arrays.stream(clients.split(","))
+			.mapToInt((level) -> Integer.parseInt(level.trim()))
+			.toArray();
+	}
+
 	/**
 	 * Runs the levels; with {@code ceiling}, each level also drives the trivial endpoint
 	 * served beside consent-service with the same clients, the same body and the same
@@ -127,7 +134,7 @@ public final class ConsentThroughputBenchmark {
 		benchmark.level(8, warmup);
 		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
 				"p99 ms", "max ms", "http p50", "http p99");
-		for (int clients : new int[] { 1, 8, 64 }) {
+		for (int clients : levels(System.getProperty("clients", "1,8,64"))) {
 			Result result = benchmark.level(clients, seconds);
 			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);

@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
@@ -87,13 +88,13 @@ class ConfluentClientsInteropTests {
 	}
 
 	@Test
-	void confluentsPythonClientUsesTheRegistryAndExchangesEventsWithTheSystem() throws Exception {
+	void confluentsPythonClientUsesTheRegistryAndExchangesEventsWithTheSystem(@TempDir Path scripts) throws Exception {
 		assumeThat(pythonClientAvailable()).as("python3 with confluent_kafka, avro and requests").isTrue();
 		ConsentChanged sent = event("java-user");
 		produce(sent);
 		String pythonTopic = this.topic + "-from-python";
 		String subject = "interop-python-" + UUID.randomUUID() + "-value";
-		Path script = Files.createTempFile("confluent_python_client", ".py");
+		Path script = scripts.resolve("confluent_python_client.py");
 		try (InputStream in = getClass().getResourceAsStream("/interop/confluent_python_client.py")) {
 			Files.write(script, in.readAllBytes());
 		}
