@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -104,15 +105,36 @@ public class PlatformAutoConfiguration {
 		Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
 		// A record that failed deserialization is republished as the bytes it arrived
 		// with.
-		templates.put(byte[].class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(rawConfig)));
+		KafkaTemplate<Object, Object> raw = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(rawConfig));
+		templates.put(byte[].class, raw);
 		templates.put(Object.class, new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(avroConfig)));
-		// Same partition as the original (dead-letter topics have as many), so one key's
-		// dead letters stay in order.
-		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates, (record,
-				exception) -> new TopicPartition(record.topic() + Topic.DEAD_LETTER_SUFFIX, record.partition()));
+		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(templates,
+				(record, exception) -> deadLetterPartition(raw, record));
 		recoverer.setHeadersFunction((record, exception) -> new RecordHeaders().add(ROOT_CAUSE_HEADER,
 				causeChain(exception).getBytes(StandardCharsets.UTF_8)));
 		return recoverer;
+	}
+
+	/**
+	 * Where a record's dead letter goes: the same partition of the dead-letter topic, so
+	 * that one key's dead letters stay in order; where the dead-letter topic has fewer
+	 * partitions (its topic's were raised and its own not yet), a partition the producer
+	 * picks, since a send to a partition that does not exist fails and the consumer would
+	 * stop at that record.
+	 * @param template a template whose producer knows the topics' partitions
+	 * @param record the record that failed
+	 * @return the dead-letter topic and partition (negative: the producer picks)
+	 */
+	static TopicPartition deadLetterPartition(KafkaOperations<?, ?> template, ConsumerRecord<?, ?> record) {
+		String topic = record.topic() + Topic.DEAD_LETTER_SUFFIX;
+		int partitions;
+		try {
+			partitions = template.partitionsFor(topic).size();
+		}
+		catch (RuntimeException ex) {
+			partitions = 0;
+		}
+		return new TopicPartition(topic, (record.partition() < partitions) ? record.partition() : -1);
 	}
 
 	/**

@@ -12,12 +12,16 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -27,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -36,6 +42,7 @@ import com.onemusic.privacy.events.ConsentStatus;
 import com.onemusic.privacy.events.DeletionGround;
 import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.DeletionRequested;
+import com.onemusic.privacy.events.Topic;
 import com.onemusic.privacy.platform.sample.SampleApplication;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
 import com.onemusic.privacy.serde.AvroSerializer;
@@ -108,6 +115,37 @@ class PlatformIntegrationTests {
 		assertThat(this.listener.received).extracting(ConsentChanged::getUserId).doesNotContain("explode");
 		ConsumerRecord<String, byte[]> refused = readDeadLetters("explode", 1).get(0);
 		assertThat(cause(refused)).contains("boom: the listener refused");
+	}
+
+	/**
+	 * A topic whose partitions were raised before its dead-letter topic's: a poison
+	 * record on a partition the dead-letter topic lacks still has somewhere to go.
+	 */
+	@Test
+	void aDeadLetterGoesToItsPartitionOrWhereTheProducerPicksWhenTheDeadLetterTopicLacksIt() throws Exception {
+		String topic = "sample.raised-" + UUID.randomUUID();
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers()))) {
+			admin
+				.createTopics(List.of(new NewTopic(topic, 4, (short) 1),
+						new NewTopic(topic + Topic.DEAD_LETTER_SUFFIX, 2, (short) 1)))
+				.all()
+				.get(30, TimeUnit.SECONDS);
+		}
+		KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers()),
+				new StringSerializer(), new ByteArraySerializer()));
+		try {
+			assertThat(PlatformAutoConfiguration.deadLetterPartition(template,
+					new ConsumerRecord<>(topic, 1, 0L, "k", new byte[0])))
+				.isEqualTo(new TopicPartition(topic + Topic.DEAD_LETTER_SUFFIX, 1));
+			assertThat(PlatformAutoConfiguration.deadLetterPartition(template,
+					new ConsumerRecord<>(topic, 3, 0L, "k", new byte[0])))
+				.isEqualTo(new TopicPartition(topic + Topic.DEAD_LETTER_SUFFIX, -1));
+		}
+		finally {
+			template.destroy();
+		}
 	}
 
 	private static String cause(ConsumerRecord<String, byte[]> record) {
