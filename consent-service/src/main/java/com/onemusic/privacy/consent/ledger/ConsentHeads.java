@@ -46,6 +46,9 @@ public class ConsentHeads {
 	 */
 	private static final int QUEUE = 8192;
 
+	/** How long a head write waits for others to go with it. */
+	private static final Duration WRITE_DELAY = Duration.ofMillis(50);
+
 	/** How many heads are written in one bulk write at most. */
 	private static final int BULK = 500;
 
@@ -75,7 +78,9 @@ public class ConsentHeads {
 
 		};
 		this.written = this.writes.asFlux()
-			.bufferTimeout(BULK, Duration.ofMillis(5))
+			// Heads are only where to start, so they may wait a little: under load one
+			// write then carries many.
+			.bufferTimeout(BULK, WRITE_DELAY)
 			.concatMap((batch) -> write(batch).onErrorResume((ex) -> {
 				logger.warn("Could not write {} consent heads; they lag behind their ledgers: {}", batch.size(),
 						ex.toString());
