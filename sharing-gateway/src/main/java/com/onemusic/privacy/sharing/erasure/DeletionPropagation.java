@@ -185,8 +185,13 @@ public class DeletionPropagation {
 					.doOnSuccess((done) -> logger.info(
 							"Share {} to {} was allowed while request {} was handled;"
 									+ " the partner is asked to delete too",
-							entry.id(), entry.partnerId(), request.id()))))
-			.then(Mono.fromRunnable(this.wakeDispatcher));
+							entry.id(), entry.partnerId(), request.id()))
+					.thenReturn(entry)))
+			// The dispatcher looks for due deliveries when woken: only when there are new
+			// ones, not after every batch of decisions.
+			.hasElements()
+			.flatMap((delivered) -> delivered ? Mono.fromRunnable(this.wakeDispatcher) : Mono.empty())
+			.then();
 	}
 
 	private Mono<Void> deliver(Request request, String partnerId, Set<String> categories, boolean askedAgain) {

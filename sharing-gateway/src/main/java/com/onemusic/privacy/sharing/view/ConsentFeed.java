@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -432,7 +433,14 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		Instant at = this.clock.instant();
 		Map<TopicPartition, Long> ends;
 		synchronized (this.probeLock) {
-			ends = this.ends.endOffsets(new ArrayList<>(this.processed.keySet()), Listeners.TIMEOUT);
+			Set<TopicPartition> partitions = Set.copyOf(this.processed.keySet());
+			// Assigned (never polled), so that the consumer takes the end offsets it
+			// reads
+			// as the partitions' high watermarks instead of warning about each one.
+			if (!partitions.equals(this.ends.assignment())) {
+				this.ends.assign(partitions);
+			}
+			ends = this.ends.endOffsets(partitions, Listeners.TIMEOUT);
 		}
 		synchronized (this.probes) {
 			this.probes.addLast(new Probe(at, ends));
