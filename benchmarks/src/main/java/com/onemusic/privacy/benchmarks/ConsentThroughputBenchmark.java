@@ -138,6 +138,7 @@ public final class ConsentThroughputBenchmark {
 			Result result = benchmark.level(clients, seconds);
 			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
+			System.out.println(CpuShares.perUnit(result.cpu, result.changes, "change"));
 			if (scopesPerRequest > 1) {
 				System.out.printf("%8s (%.0f requests/s, %d changes each)%n", "", result.perSecond / scopesPerRequest,
 						scopesPerRequest);
@@ -149,6 +150,7 @@ public final class ConsentThroughputBenchmark {
 								+ " (requests/s are %.0f %% of it)%n",
 						"", trivial.perSecond(), trivial.percentile(50), trivial.percentile(99),
 						100 * result.perSecond / scopesPerRequest / trivial.perSecond());
+				System.out.println(CpuShares.perUnit(trivial.cpu(), trivial.latencies().length, "request"));
 			}
 		}
 		consuming.set(false);
@@ -238,7 +240,7 @@ public final class ConsentThroughputBenchmark {
 		}
 		return new Result(latencies.length, latencies.length / elapsed, InProcess.percentile(latencies, 50),
 				InProcess.percentile(latencies, 99), InProcess.percentile(latencies, 100), http.percentile(50),
-				http.percentile(99));
+				http.percentile(99), http.cpu());
 	}
 
 	private void consume(String bootstrapServers, String registryUrl, AtomicBoolean running) {
@@ -263,7 +265,7 @@ public final class ConsentThroughputBenchmark {
 	}
 
 	private record Result(long changes, double perSecond, double p50, double p99, double max, double httpP50,
-			double httpP99) {
+			double httpP99, Map<CpuShares.Part, Long> cpu) {
 
 	}
 

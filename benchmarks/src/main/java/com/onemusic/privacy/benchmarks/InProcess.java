@@ -1,6 +1,7 @@
 package com.onemusic.privacy.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -116,7 +118,7 @@ final class InProcess {
 	 * @param seconds how long the load ran
 	 * @param other requests answered other than 200, or not answered
 	 */
-	record Load(long[] latencies, double seconds, long other) {
+	record Load(long[] latencies, double seconds, long other, Map<CpuShares.Part, Long> cpu) {
 
 		double perSecond() {
 			return this.latencies.length / this.seconds;
@@ -139,7 +141,11 @@ final class InProcess {
 	static Load drive(int clients, int seconds, Request request) throws InterruptedException {
 		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
 		AtomicLong other = new AtomicLong();
-		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		AtomicLong driverCpu = new AtomicLong();
+		AtomicInteger threads = new AtomicInteger();
+		ExecutorService pool = Executors.newFixedThreadPool(clients,
+				(task) -> new Thread(task, CpuShares.DRIVER_THREAD + threads.incrementAndGet()));
+		CpuShares before = CpuShares.now();
 		long start = System.nanoTime();
 		long end = start + TimeUnit.SECONDS.toNanos(seconds);
 		for (int c = 0; c < clients; c++) {
@@ -160,12 +166,18 @@ final class InProcess {
 						other.incrementAndGet();
 					}
 				}
+				// These threads end with the level: what they used is counted here.
+				driverCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
 			});
 		}
 		pool.shutdown();
 		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
 		double elapsed = (System.nanoTime() - start) / 1e9;
-		return new Load(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed, other.get());
+		// The pool's threads may still be alive here: counted once, by what they
+		// reported.
+		CpuShares after = CpuShares.now().without(CpuShares.DRIVER_THREAD);
+		return new Load(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed, other.get(),
+				after.since(before, driverCpu.get()));
 	}
 
 	/**

@@ -118,9 +118,11 @@ public final class SharingDecisionBenchmark {
 		for (int level : levels) {
 			Result trivial = level("/benchmark/echo", level, seconds);
 			print("trivial (echo)", level, trivial);
+			System.out.println(CpuShares.perUnit(trivial.cpu, trivial.requests, "request"));
 			Waits before = waits();
 			Result decisions = level("/shares", level, seconds);
 			print("share decision", level, decisions);
+			System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
 			Waits after = waits();
 			System.out.printf("  of which, on average: waiting for the view %.2f ms, for Kafka's ack %.2f ms%n",
 					after.viewMeanSince(before), after.recordMeanSince(before));
@@ -228,10 +230,11 @@ public final class SharingDecisionBenchmark {
 								this.users.get(1000 + ThreadLocalRandom.current().nextInt(this.users.size() - 1000))))
 					.statusCode());
 		return new Result(load.latencies().length, load.perSecond(), load.percentile(50), load.percentile(99),
-				load.percentile(100), load.other());
+				load.percentile(100), load.other(), load.cpu());
 	}
 
-	private record Result(long requests, double perSecond, double p50, double p99, double max, long other) {
+	private record Result(long requests, double perSecond, double p50, double p99, double max, long other,
+			Map<CpuShares.Part, Long> cpu) {
 
 	}
 
