@@ -84,12 +84,11 @@ public class OutboxRelay implements SmartLifecycle {
 	static final Duration MARK_DELAY = Duration.ofMillis(20);
 
 	/**
-	 * Acknowledged entries not yet handed to a mark, per source; guards the two below.
+	 * Acknowledged entries not yet handed to a mark, per source; guards the one below.
 	 */
 	private final Map<OutboxSource, List<PendingEntry>> toMark = new LinkedHashMap<>();
 
-	private int toMarkCount;
-
+	/** When the first of {@link #toMark} was acknowledged. */
 	private long toMarkSince;
 
 	private final Semaphore marking = new Semaphore(MARKS);
@@ -422,11 +421,10 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 		if (!published.isEmpty()) {
 			synchronized (this.toMark) {
-				if (this.toMarkCount == 0) {
+				if (this.toMark.isEmpty()) {
 					this.toMarkSince = System.nanoTime();
 				}
 				this.toMark.computeIfAbsent(source, (key) -> new ArrayList<>()).addAll(published);
-				this.toMarkCount += published.size();
 			}
 			markDue(false);
 		}
@@ -435,7 +433,7 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private boolean marksWaiting() {
 		synchronized (this.toMark) {
-			return this.toMarkCount > 0;
+			return !this.toMark.isEmpty();
 		}
 	}
 
@@ -446,13 +444,13 @@ public class OutboxRelay implements SmartLifecycle {
 	private void markDue(boolean now) {
 		Map<OutboxSource, List<PendingEntry>> due;
 		synchronized (this.toMark) {
-			if (this.toMarkCount == 0 || !(now || this.toMarkCount >= this.batchSize
+			int waiting = this.toMark.values().stream().mapToInt(List::size).sum();
+			if (waiting == 0 || !(now || waiting >= this.batchSize
 					|| System.nanoTime() - this.toMarkSince >= MARK_DELAY.toNanos())) {
 				return;
 			}
 			due = new LinkedHashMap<>(this.toMark);
 			this.toMark.clear();
-			this.toMarkCount = 0;
 		}
 		due.forEach(this::mark);
 	}
