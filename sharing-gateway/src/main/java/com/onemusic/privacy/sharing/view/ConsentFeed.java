@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -184,7 +185,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 			this.view.loadPolicies().block(Listeners.TIMEOUT);
 			List<TopicPartition> partitions = partitions();
 			Map<TopicPartition, Long> stored = storedPositions();
-			Map<TopicPartition, Long> earliest = offsets(partitions, OffsetSpec.earliest());
+			Map<TopicPartition, Long> earliest = earliest(partitions);
 			for (TopicPartition partition : partitions) {
 				long position = Math.max(stored.getOrDefault(partition, 0L), earliest.getOrDefault(partition, 0L));
 				this.processed.put(partition, position);
@@ -253,7 +254,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		if (added.isEmpty()) {
 			return;
 		}
-		Map<TopicPartition, Long> earliest = offsets(added, OffsetSpec.earliest());
+		Map<TopicPartition, Long> earliest = earliest(added);
 		synchronized (this.containerLock) {
 			if (!this.running) {
 				return;
@@ -434,12 +435,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		Map<TopicPartition, Long> ends;
 		synchronized (this.probeLock) {
 			Set<TopicPartition> partitions = Set.copyOf(this.processed.keySet());
-			// Assigned (never polled), so that the consumer takes the end offsets it
-			// reads
-			// as the partitions' high watermarks instead of warning about each one.
-			if (!partitions.equals(this.ends.assignment())) {
-				this.ends.assign(partitions);
-			}
+			assignAtLeast(partitions);
 			ends = this.ends.endOffsets(partitions, Listeners.TIMEOUT);
 		}
 		synchronized (this.probes) {
@@ -562,15 +558,25 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		return partitions;
 	}
 
-	private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec) throws Exception {
-		Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-		partitions.forEach((partition) -> request.put(partition, spec));
-		Map<TopicPartition, Long> offsets = new HashMap<>();
-		this.admin.listOffsets(request)
-			.all()
-			.get(Listeners.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-			.forEach((partition, info) -> offsets.put(partition, info.offset()));
-		return offsets;
+	/** Where the partitions start, read with the probes' consumer. */
+	private Map<TopicPartition, Long> earliest(List<TopicPartition> partitions) {
+		synchronized (this.probeLock) {
+			assignAtLeast(partitions);
+			return this.ends.beginningOffsets(partitions, Listeners.TIMEOUT);
+		}
+	}
+
+	/**
+	 * Assigns the probes' consumer the partitions (it is never polled), so that it keeps
+	 * the offsets it reads for them instead of warning about each one; under
+	 * {@link #probeLock}.
+	 */
+	private void assignAtLeast(Collection<TopicPartition> partitions) {
+		if (!this.ends.assignment().containsAll(partitions)) {
+			Set<TopicPartition> assigned = new HashSet<>(this.ends.assignment());
+			assigned.addAll(partitions);
+			this.ends.assign(assigned);
+		}
 	}
 
 	private Map<TopicPartition, Long> storedPositions() {
