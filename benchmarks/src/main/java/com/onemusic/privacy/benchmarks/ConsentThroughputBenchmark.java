@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -93,7 +94,7 @@ public final class ConsentThroughputBenchmark {
 			// Drive a system that is already running (./run-local), from this separate
 			// process.
 			run(target, System.getProperty("bootstrap", "127.0.0.1:9092"),
-					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup, scopesPerRequest, false);
+					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup, scopesPerRequest, null);
 			return;
 		}
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -105,7 +106,7 @@ public final class ConsentThroughputBenchmark {
 						infrastructure,
 						infrastructure.mongoUri("consent-benchmark") + System.getProperty("mongoOptions", ""))) {
 			run(InProcess.url(service), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds,
-					warmup, scopesPerRequest, true);
+					warmup, scopesPerRequest, () -> Operations.of(service, ConsentServiceApplication.NAME));
 		}
 	}
 
@@ -116,14 +117,17 @@ public final class ConsentThroughputBenchmark {
 	}
 
 	/**
-	 * Runs the levels; with {@code ceiling}, each level also drives the trivial endpoint
-	 * served beside consent-service with the same clients, the same body and the same
-	 * token check: the framework's ceiling on this machine at that moment.
+	 * Runs the levels. For a service in this JVM ({@code operations} not null), each
+	 * level also counts the service's operations on MongoDB and Kafka per change, and
+	 * drives the trivial endpoint served beside consent-service with the same clients,
+	 * the same body and the same token check: the framework's ceiling on this machine at
+	 * that moment.
 	 */
 	private static void run(String url, String bootstrapServers, String registryUrl, int seconds, int warmup,
-			int scopesPerRequest, boolean ceiling) throws Exception {
+			int scopesPerRequest, Supplier<Operations> operations) throws Exception {
 		PrivacyService.trustEventsPackage();
-		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, 20_000, scopesPerRequest);
+		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, Integer.getInteger("users", 20_000),
+				scopesPerRequest);
 		AtomicBoolean consuming = new AtomicBoolean(true);
 		Thread consumer = new Thread(() -> benchmark.consume(bootstrapServers, registryUrl, consuming),
 				"benchmark-consumer");
@@ -135,15 +139,19 @@ public final class ConsentThroughputBenchmark {
 		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
 				"p99 ms", "max ms", "http p50", "http p99");
 		for (int clients : levels(System.getProperty("clients", "1,8,64"))) {
+			Operations before = (operations != null) ? operations.get() : null;
 			Result result = benchmark.level(clients, seconds);
 			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
 			System.out.println(CpuShares.perUnit(result.cpu, result.changes, "change"));
+			if (operations != null) {
+				System.out.println(operations.get().perUnitSince(before, result.changes, "change"));
+			}
 			if (scopesPerRequest > 1) {
 				System.out.printf("%8s (%.0f requests/s, %d changes each)%n", "", result.perSecond / scopesPerRequest,
 						scopesPerRequest);
 			}
-			if (ceiling) {
+			if (operations != null) {
 				InProcess.Load trivial = benchmark.trivial(clients, seconds);
 				System.out.printf(
 						"%8s trivial endpoint, same clients and body: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"

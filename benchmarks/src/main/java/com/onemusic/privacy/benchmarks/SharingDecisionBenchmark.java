@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -66,6 +67,8 @@ public final class SharingDecisionBenchmark {
 
 	private MeterRegistry meters;
 
+	private Supplier<Operations> operations;
+
 	private SharingDecisionBenchmark(String baseUrl, int userCount) {
 		this.baseUrl = baseUrl;
 		String run = UUID.randomUUID().toString().substring(0, 8);
@@ -95,6 +98,7 @@ public final class SharingDecisionBenchmark {
 								Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, infrastructure.registryUrl()), false))) {
 			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(InProcess.url(service), 10_000);
 			benchmark.meters = service.getBean(MeterRegistry.class);
+			benchmark.operations = () -> Operations.of(service, "sharing-gateway");
 			benchmark.run(producer, seconds, warmup, clients, withdrawals);
 		}
 	}
@@ -120,12 +124,15 @@ public final class SharingDecisionBenchmark {
 			print("trivial (echo)", level, trivial);
 			System.out.println(CpuShares.perUnit(trivial.cpu, trivial.requests, "request"));
 			Waits before = waits();
+			Operations operationsBefore = this.operations.get();
 			Result decisions = level("/shares", level, seconds);
+			Operations operationsAfter = this.operations.get();
 			print("share decision", level, decisions);
 			System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
 			Waits after = waits();
 			System.out.printf("  of which, on average: waiting for the view %.2f ms, for Kafka's ack %.2f ms%n",
 					after.viewMeanSince(before), after.recordMeanSince(before));
+			System.out.println(operationsAfter.perUnitSince(operationsBefore, decisions.requests, "decision"));
 			System.out.printf(
 					"  %d clients: decision throughput / trivial %.0f %% (target >= 60 %%);"
 							+ " decision p99 %.1f ms (target < 10 ms)%n",

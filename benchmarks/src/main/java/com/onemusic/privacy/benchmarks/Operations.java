@@ -1,0 +1,87 @@
+package com.onemusic.privacy.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * What requests cost a service in operations on its dependencies, counted between two
+ * moments: MongoDB commands by name (from the driver's command metrics), and the Kafka
+ * produce requests and records of the service's producers (from their JMX metrics).
+ * Unlike CPU times these counts do not depend on how busy the machine is, so they show
+ * what a change to the code saves even where timings are too noisy to.
+ *
+ * @param mongoCommands MongoDB commands so far, by command name
+ * @param produceRequests Kafka produce requests so far
+ * @param producedRecords records those requests carried
+ */
+record Operations(Map<String, Long> mongoCommands, double produceRequests, double producedRecords) {
+
+	private static final MBeanServer MBEANS = ManagementFactory.getPlatformMBeanServer();
+
+	/**
+	 * The counts so far of a service running in this JVM.
+	 * @param service the service
+	 * @param clientIdPrefix how the client ids of the service's producers begin
+	 * @return the counts
+	 */
+	static Operations of(ConfigurableApplicationContext service, String clientIdPrefix) {
+		Map<String, Long> commands = new TreeMap<>();
+		for (Timer timer : service.getBean(MeterRegistry.class).find("mongodb.driver.commands").timers()) {
+			commands.merge(timer.getId().getTag("command"), timer.count(), Long::sum);
+		}
+		double requests = 0;
+		double records = 0;
+		try {
+			for (ObjectName name : MBEANS.queryNames(new ObjectName("kafka.producer:type=producer-metrics,client-id=*"),
+					null)) {
+				if (name.getKeyProperty("client-id").startsWith(clientIdPrefix)) {
+					requests += ((Number) MBEANS.getAttribute(name, "request-total")).doubleValue();
+					records += ((Number) MBEANS.getAttribute(name, "record-send-total")).doubleValue();
+				}
+			}
+		}
+		catch (JMException ex) {
+			throw new IllegalStateException("Could not read the producers' metrics", ex);
+		}
+		return new Operations(commands, requests, records);
+	}
+
+	/**
+	 * One line: the operations per unit of work since an earlier count.
+	 * @param before the earlier count
+	 * @param units how many units of work were done in between
+	 * @param unit what a unit is called
+	 * @return the line
+	 */
+	String perUnitSince(Operations before, long units, String unit) {
+		long per = Math.max(1, units);
+		StringBuilder commands = new StringBuilder();
+		long total = 0;
+		for (Map.Entry<String, Long> command : this.mongoCommands.entrySet()) {
+			long count = command.getValue() - before.mongoCommands.getOrDefault(command.getKey(), 0L);
+			if (count > 0) {
+				total += count;
+				commands.append((commands.length() > 0) ? ", " : "")
+					.append(command.getKey())
+					.append(' ')
+					.append(String.format("%.2f", (double) count / per));
+			}
+		}
+		double requests = this.produceRequests - before.produceRequests;
+		double records = this.producedRecords - before.producedRecords;
+		return String.format(
+				"  operations per %s: MongoDB commands %.2f (%s); Kafka produce requests %.2f, %.2f records each", unit,
+				(double) total / per, commands, requests / per, records / Math.max(1, requests));
+	}
+
+}
