@@ -6,9 +6,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -39,6 +43,15 @@ import com.onemusic.privacy.platform.security.EndpointRules;
 @EnableConfigurationProperties(AnonymizerProperties.class)
 class AnonymizerConfiguration {
 
+	/** How often user keys under retired master keys are sealed again. */
+	static final Duration REWRAP_INTERVAL = Duration.ofMinutes(1);
+
+	/** Keys per re-sealing batch. */
+	static final int REWRAP_BATCH = 500;
+
+	/** Batches per re-sealing run at most. */
+	static final int REWRAP_BATCHES = 100;
+
 	@Bean
 	FieldRules eventRules(AnonymizerProperties properties) {
 		return FieldRules.parse(AnalyticsIngestion.COLLECTION, properties.events());
@@ -46,7 +59,8 @@ class AnonymizerConfiguration {
 
 	@Bean
 	UserKeys userKeys(ReactiveMongoTemplate mongo, AnonymizerProperties properties) {
-		return new UserKeys(mongo, properties.masterKey(), Clock.systemUTC());
+		return new UserKeys(mongo, properties.masterKey(), properties.retiredMasterKeys(), properties.lookupKey(),
+				Clock.systemUTC());
 	}
 
 	@Bean
@@ -113,10 +127,45 @@ class AnonymizerConfiguration {
 				new MongoLease(mongo, "anonymizer-retention", interval.multipliedBy(2)), interval);
 	}
 
-	/** The outbox index exists before the service takes events. */
+	/**
+	 * While retired master keys are configured, the user keys sealed under them are
+	 * sealed again under the master key, in batches, by one instance at a time; how the
+	 * keys are sealed is counted after each run ({@code anonymizer.user.keys}, tag
+	 * {@code sealed}: current, retired, before-rotation).
+	 */
+	@Bean(initMethod = "start", destroyMethod = "stop")
+	LeasedJob masterKeyRewrap(UserKeys keys, ReactiveMongoTemplate mongo, AnonymizerProperties properties,
+			MeterRegistry meters) {
+		AtomicReference<UserKeys.Sealing> counted = new AtomicReference<>();
+		if (!properties.retiredMasterKeys().isEmpty()) {
+			Map<String, ToLongFunction<UserKeys.Sealing>> counts = Map.of("current", UserKeys.Sealing::current,
+					"retired", UserKeys.Sealing::retired, "before-rotation", UserKeys.Sealing::beforeRotation);
+			counts.forEach((tag, count) -> Gauge
+				.builder("anonymizer.user.keys", counted,
+						(last) -> (last.get() != null) ? count.applyAsLong(last.get()) : Double.NaN)
+				.description("User keys by the master key they are sealed under, as of the last re-sealing run")
+				.tag("sealed", tag)
+				.register(meters));
+		}
+		return new LeasedJob("master-key-rewrap",
+				() -> properties.retiredMasterKeys().isEmpty() ? Mono.just(0L)
+						: keys.rewrap(REWRAP_BATCH, REWRAP_BATCHES)
+							.flatMap((rewrapped) -> keys.sealing().doOnNext(counted::set).thenReturn(rewrapped)),
+				new MongoLease(mongo, "anonymizer-master-key-rewrap", REWRAP_INTERVAL.multipliedBy(2)),
+				REWRAP_INTERVAL);
+	}
+
+	/**
+	 * The outbox index exists before the service takes events, and the user keys are
+	 * named as they were stored (else the start fails).
+	 */
 	@Bean
-	SmartInitializingSingleton anonymizerStoreInitializer(MongoOutboxSource<ErasureRecord> erasureOutbox) {
-		return () -> erasureOutbox.createIndex().block(Duration.ofSeconds(60));
+	SmartInitializingSingleton anonymizerStoreInitializer(MongoOutboxSource<ErasureRecord> erasureOutbox,
+			UserKeys keys) {
+		return () -> {
+			keys.checkLookupKey().block(Duration.ofSeconds(60));
+			erasureOutbox.createIndex().block(Duration.ofSeconds(60));
+		};
 	}
 
 	/**

@@ -22,6 +22,11 @@ import com.onemusic.privacy.anonymizer.retention.RetentionSweep;
  *
  * @param masterKey the key that encrypts every user's key: base64 of 32 random bytes,
  * from a Secret in production, never logged
+ * @param retiredMasterKeys master keys user keys may still be encrypted under during a
+ * rotation (base64 each); those keys are encrypted again under the master key
+ * @param lookupKey the key that names the user keys' documents (base64 of 32 bytes); not
+ * set, the master key. It never changes: before the first rotation it is set to the
+ * master key of the time
  * @param events the de-identification rule of each field of the raw analytics events;
  * fields not named are dropped
  * @param quasiIdentifiers stored fields that could single a person out together (city,
@@ -31,14 +36,16 @@ import com.onemusic.privacy.anonymizer.retention.RetentionSweep;
  */
 @Validated
 @ConfigurationProperties("anonymizer")
-public record AnonymizerProperties(@NotBlank String masterKey, @NotEmpty Map<String, String> events,
-		@NotNull List<String> quasiIdentifiers, @NotBlank String profilingScope, @Valid @NotNull Retention retention) {
+public record AnonymizerProperties(@NotBlank String masterKey, @DefaultValue List<String> retiredMasterKeys,
+		String lookupKey, @NotEmpty Map<String, String> events, @NotNull List<String> quasiIdentifiers,
+		@NotBlank String profilingScope, @Valid @NotNull Retention retention) {
 
 	@Override
 	public String toString() {
-		return "AnonymizerProperties[masterKey=(hidden), events=" + this.events + ", quasiIdentifiers="
-				+ this.quasiIdentifiers + ", profilingScope=" + this.profilingScope + ", retention=" + this.retention
-				+ "]";
+		return "AnonymizerProperties[masterKey=(hidden), retiredMasterKeys=(" + this.retiredMasterKeys.size()
+				+ " hidden), lookupKey=" + ((this.lookupKey != null) ? "(hidden)" : "(the master key)") + ", events="
+				+ this.events + ", quasiIdentifiers=" + this.quasiIdentifiers + ", profilingScope="
+				+ this.profilingScope + ", retention=" + this.retention + "]";
 	}
 
 	/**

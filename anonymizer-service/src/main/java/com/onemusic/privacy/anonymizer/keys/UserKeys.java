@@ -2,13 +2,22 @@ package com.onemusic.privacy.anonymizer.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.annotation.Id;
@@ -16,6 +25,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 
 import com.onemusic.privacy.platform.crypto.AesGcm;
 import com.onemusic.privacy.platform.mongo.DuplicateKeys;
@@ -25,36 +35,114 @@ import com.onemusic.privacy.platform.mongo.DuplicateKeys;
  * de-identified data: stored encrypted (AES-256-GCM) under the master key from
  * configuration, never logged, and destroyed on erasure, after which nothing stored can
  * be linked to the user again (crypto-shredding).
+ *
+ * <p>
+ * A key document is named by a keyed hash of the user id under the lookup key (the
+ * {@code lookup-key}, or the master key where none is set), so the store holds no raw
+ * user ids; the lookup key never changes, and a fingerprint of it is stored, so that a
+ * service started with another one refuses to start instead of giving every user a new
+ * key. The master key can be rotated: a key is stored as
+ * {@code sealed:v2:<key id>:<base64>}, the key id a digest of the master key it is sealed
+ * under (never the key), bound to its document as associated data, and a key sealed under
+ * a retired master key is sealed again under the current one when it is read and by
+ * {@link #rewrap}, which needs no user id. A key stored before rotation existed (no
+ * prefix, bound to the user id) can only be sealed again when its user is next seen.
  */
 public class UserKeys {
 
 	static final String COLLECTION = "anonymizer_user_keys";
 
+	/** Where the lookup key's fingerprint is kept. */
+	static final String SETTINGS = "anonymizer_key_settings";
+
+	static final String PREFIX = "sealed:v2:";
+
 	private static final int KEY_BYTES = 32;
+
+	private static final String LOOKUP_SETTING = "lookup-key";
 
 	private final ReactiveMongoTemplate mongo;
 
-	private final AesGcm master;
+	private final MasterKey current;
 
-	/** Derived from the master key: names key documents without the raw user id. */
+	/** Every master key that can open a stored key, by id: the current one first. */
+	private final Map<String, MasterKey> masters = new LinkedHashMap<>();
+
+	/** Names key documents without the raw user id. */
 	private final SecretKeySpec lookup;
+
+	private final String lookupFingerprint;
 
 	private final SecureRandom random = new SecureRandom();
 
 	private final Clock clock;
 
+	private final AtomicLong rewrapped = new AtomicLong();
+
 	/**
-	 * Creates the store.
+	 * Creates the store with one master key and no rotation.
 	 * @param mongo the template
 	 * @param masterKey the master key, base64 of 32 bytes
 	 * @param clock the clock
 	 */
 	public UserKeys(ReactiveMongoTemplate mongo, String masterKey, Clock clock) {
-		byte[] key = AesGcm.key(masterKey, "anonymizer.master-key");
+		this(mongo, masterKey, List.of(), null, clock);
+	}
+
+	/**
+	 * Creates the store.
+	 * @param mongo the template
+	 * @param masterKey the master key new keys are sealed under, base64 of 32 bytes
+	 * @param retiredMasterKeys master keys stored keys may still be sealed under after a
+	 * rotation, base64 each
+	 * @param lookupKey the key that names key documents, base64 of 32 bytes; null for the
+	 * master key (as before any rotation)
+	 * @param clock the clock
+	 * @throws IllegalStateException if a key is not base64 of 32 bytes
+	 */
+	public UserKeys(ReactiveMongoTemplate mongo, String masterKey, List<String> retiredMasterKeys, String lookupKey,
+			Clock clock) {
 		this.mongo = mongo;
-		this.master = new AesGcm(key);
-		this.lookup = new SecretKeySpec(hmac(new SecretKeySpec(key, "HmacSHA256"), "user-key-lookup"), "HmacSHA256");
+		this.current = MasterKey.of(masterKey, "anonymizer.master-key");
+		this.masters.put(this.current.id(), this.current);
+		for (String retired : (retiredMasterKeys != null) ? retiredMasterKeys : List.<String>of()) {
+			MasterKey key = MasterKey.of(retired, "anonymizer.retired-master-keys");
+			this.masters.putIfAbsent(key.id(), key);
+		}
+		byte[] lookupBytes = (lookupKey != null && !lookupKey.isBlank())
+				? AesGcm.key(lookupKey, "anonymizer.lookup-key") : AesGcm.key(masterKey, "anonymizer.master-key");
+		this.lookup = new SecretKeySpec(hmac(new SecretKeySpec(lookupBytes, "HmacSHA256"), "user-key-lookup"),
+				"HmacSHA256");
+		this.lookupFingerprint = Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(Arrays.copyOf(hmac(this.lookup, "fingerprint"), 12));
 		this.clock = clock;
+	}
+
+	/**
+	 * Checks that key documents are named as before: stores the lookup key's fingerprint
+	 * the first time, and fails if another one is stored. Called at start.
+	 * @return completion
+	 * @throws IllegalStateException (as the error) if the lookup key differs from the one
+	 * the keys were stored under
+	 */
+	public Mono<Void> checkLookupKey() {
+		return this.mongo
+			.insert(new org.bson.Document("_id", LOOKUP_SETTING).append("fingerprint", this.lookupFingerprint)
+				.append("since", Date.from(this.clock.instant())), SETTINGS)
+			.then()
+			.onErrorResume(DuplicateKeys::isDuplicateKey,
+					(ex) -> this.mongo.findById(LOOKUP_SETTING, org.bson.Document.class, SETTINGS).flatMap((stored) -> {
+						if (this.lookupFingerprint.equals(stored.getString("fingerprint"))) {
+							return Mono.empty();
+						}
+						return Mono.error(new IllegalStateException("The user keys are stored under another lookup key"
+								+ " (fingerprint " + stored.getString("fingerprint") + ", this one "
+								+ this.lookupFingerprint + "): with this one every user would get a new key and"
+								+ " lose the link to the data de-identified before. Set anonymizer.lookup-key to"
+								+ " the master key the user keys were first stored under (after a rotation, the"
+								+ " master key before the first rotation)"));
+					}));
 	}
 
 	/**
@@ -67,21 +155,26 @@ public class UserKeys {
 		return existing(userId).switchIfEmpty(Mono.defer(() -> {
 			byte[] key = new byte[KEY_BYTES];
 			this.random.nextBytes(key);
+			String id = lookupId(userId);
 			return this.mongo
-				.insert(new StoredKey(lookupId(userId), encrypt(userId, key), this.clock.instant()), COLLECTION)
+				.insert(new StoredKey(id, seal(id, key), this.current.id(), this.clock.instant()), COLLECTION)
 				.thenReturn(new Pseudonymizer(key))
 				.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> existing(userId));
 		}));
 	}
 
 	/**
-	 * The user's key, if the user has one.
+	 * The user's key, if the user has one. A key sealed under a retired master key, or
+	 * before rotation existed, is sealed again under the current one.
 	 * @param userId the user
 	 * @return the key, or empty
 	 */
 	public Mono<Pseudonymizer> existing(String userId) {
-		return this.mongo.findById(lookupId(userId), StoredKey.class, COLLECTION)
-			.map((stored) -> new Pseudonymizer(decrypt(userId, stored.key())));
+		return this.mongo.findById(lookupId(userId), StoredKey.class, COLLECTION).flatMap((stored) -> {
+			byte[] key = open(stored, userId);
+			Mono<Void> rewrap = isCurrent(stored) ? Mono.empty() : rewrap(stored, key);
+			return rewrap.thenReturn(new Pseudonymizer(key));
+		});
 	}
 
 	/**
@@ -92,6 +185,76 @@ public class UserKeys {
 	public Mono<Boolean> destroy(String userId) {
 		return this.mongo.remove(Query.query(Criteria.where("_id").is(lookupId(userId))), COLLECTION)
 			.map((result) -> result.getDeletedCount() > 0);
+	}
+
+	/**
+	 * Seals keys stored under a retired master key again under the current one, a batch
+	 * at a time; keys stored before rotation existed are left to be sealed again when
+	 * their user is next seen. Safe to run on several instances at once and to cut short.
+	 * @param batchSize keys per batch
+	 * @param maxBatches batches at most
+	 * @return how many keys it sealed again
+	 */
+	public Mono<Long> rewrap(int batchSize, int maxBatches) {
+		List<String> retiredIds = this.masters.keySet().stream().skip(1).toList();
+		if (retiredIds.isEmpty()) {
+			return Mono.just(0L);
+		}
+		// Only keys this instance can open: one sealed under a key it does not have is
+		// reported when read.
+		Query retired = Query.query(Criteria.where("kid").in(retiredIds)).limit(batchSize);
+		return Flux.range(0, maxBatches)
+			.concatMap((batch) -> this.mongo.find(retired, StoredKey.class, COLLECTION)
+				.concatMap((stored) -> rewrap(stored, open(stored, null)).thenReturn(1L))
+				.count())
+			.takeUntil((count) -> count < batchSize)
+			.reduce(0L, Long::sum);
+	}
+
+	/**
+	 * How many keys are sealed under what: the current master key, a retired one, or
+	 * stored before rotation existed (sealed under whichever master key was configured
+	 * then). A retired master key can be removed once no key needs it.
+	 * @return the counts
+	 */
+	public Mono<Sealing> sealing() {
+		return Mono
+			.zip(this.mongo.count(Query.query(Criteria.where("kid").is(this.current.id())), COLLECTION),
+					this.mongo.count(Query.query(Criteria.where("kid").exists(true).ne(this.current.id())), COLLECTION),
+					this.mongo.count(Query.query(Criteria.where("kid").exists(false)), COLLECTION))
+			.map((counts) -> new Sealing(counts.getT1(), counts.getT2(), counts.getT3(), this.rewrapped.get()));
+	}
+
+	/**
+	 * How the stored keys are sealed.
+	 *
+	 * @param current under the current master key
+	 * @param retired under a retired master key
+	 * @param beforeRotation stored before rotation existed
+	 * @param rewrappedHere sealed again by this instance since it started
+	 */
+	public record Sealing(long current, long retired, long beforeRotation, long rewrappedHere) {
+
+	}
+
+	private boolean isCurrent(StoredKey stored) {
+		return this.current.id().equals(stored.kid()) && stored.key().startsWith(PREFIX);
+	}
+
+	/**
+	 * Seals a key again under the current master key, unless another instance has changed
+	 * it meanwhile (it then sealed the same key again, or the key was destroyed).
+	 */
+	private Mono<Void> rewrap(StoredKey stored, byte[] key) {
+		return this.mongo
+			.updateFirst(Query.query(Criteria.where("_id").is(stored.id()).and("key").is(stored.key())),
+					new Update().set("key", seal(stored.id(), key)).set("kid", this.current.id()), COLLECTION)
+			.doOnNext((result) -> {
+				if (result.getModifiedCount() > 0) {
+					this.rewrapped.incrementAndGet();
+				}
+			})
+			.then();
 	}
 
 	/**
@@ -113,29 +276,88 @@ public class UserKeys {
 		}
 	}
 
-	/** Bound to the user: a key copied to another user's document does not open. */
-	private String encrypt(String userId, byte[] key) {
-		return this.master.seal(key, userId.getBytes(StandardCharsets.UTF_8));
+	/**
+	 * Bound to its document, which is bound to the user: a key copied to another user's
+	 * document does not open.
+	 */
+	private String seal(String documentId, byte[] key) {
+		return PREFIX + this.current.id() + ":" + this.current.aes().seal(key, associated(documentId));
 	}
 
-	private byte[] decrypt(String userId, String stored) {
+	/**
+	 * Opens a stored key.
+	 * @param stored the stored key
+	 * @param userId the user, needed for a key stored before rotation existed; null when
+	 * not known
+	 */
+	private byte[] open(StoredKey stored, String userId) {
 		try {
-			return this.master.open(stored, userId.getBytes(StandardCharsets.UTF_8));
+			if (stored.key().startsWith(PREFIX)) {
+				String rest = stored.key().substring(PREFIX.length());
+				int colon = rest.indexOf(':');
+				MasterKey master = (colon > 0) ? this.masters.get(rest.substring(0, colon)) : null;
+				if (master == null) {
+					throw new IllegalStateException("A user key is sealed under a master key this service does not"
+							+ " have (key id " + ((colon > 0) ? rest.substring(0, colon) : "missing")
+							+ "); configure it in anonymizer.retired-master-keys");
+				}
+				return master.aes().open(rest.substring(colon + 1), associated(stored.id()));
+			}
+			if (userId == null) {
+				throw new IllegalStateException("A user key stored before rotation existed opens only with its user");
+			}
+			// Stored before rotation existed: bound to the user id, under whichever
+			// master
+			// key was configured then.
+			GeneralSecurityException last = null;
+			for (MasterKey master : this.masters.values()) {
+				try {
+					return master.aes().open(stored.key(), userId.getBytes(StandardCharsets.UTF_8));
+				}
+				catch (GeneralSecurityException ex) {
+					last = ex;
+				}
+			}
+			throw last;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("A user key could not be decrypted: wrong master key or tampered key", ex);
 		}
 	}
 
+	private static byte[] associated(String documentId) {
+		return ("anonymizer user key\n" + documentId).getBytes(StandardCharsets.UTF_8);
+	}
+
 	/**
-	 * A user's key as stored: encrypted.
+	 * A user's key as stored: sealed.
 	 *
 	 * @param id a keyed hash of the user id
-	 * @param key IV and ciphertext, base64
+	 * @param key {@code sealed:v2:<key id>:<base64 of nonce, ciphertext and tag>};
+	 * without the prefix, a key stored before rotation existed
+	 * @param kid the id of the master key it is sealed under; null for a key stored
+	 * before rotation existed
 	 * @param createdAt when it was made
 	 */
 	@Document(COLLECTION)
-	record StoredKey(@Id String id, String key, java.time.Instant createdAt) {
+	record StoredKey(@Id String id, String key, String kid, java.time.Instant createdAt) {
+
+	}
+
+	/** A master key and its id: a digest of the key, never the key. */
+	private record MasterKey(String id, AesGcm aes) {
+
+		static MasterKey of(String base64, String property) {
+			byte[] bytes = AesGcm.key(base64, property);
+			try {
+				MessageDigest digest = MessageDigest.getInstance("SHA-256");
+				digest.update("onemusic anonymizer master key id\n".getBytes(StandardCharsets.UTF_8));
+				return new MasterKey(HexFormat.of().formatHex(digest.digest(bytes), 0, 8), new AesGcm(bytes));
+			}
+			catch (GeneralSecurityException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
 
 	}
 
