@@ -156,14 +156,14 @@ class AnonymizerConfiguration {
 	}
 
 	/**
-	 * The outbox index exists before the service takes events, and the user keys are
-	 * named as they were stored (else the start fails).
+	 * The indexes exist before the service takes events, and the user keys are named as
+	 * they were stored (else the start fails).
 	 */
 	@Bean
 	SmartInitializingSingleton anonymizerStoreInitializer(MongoOutboxSource<ErasureRecord> erasureOutbox,
 			UserKeys keys) {
 		return () -> {
-			keys.checkLookupKey().block(Duration.ofSeconds(60));
+			keys.checkLookupKey().then(keys.createIndexes()).block(Duration.ofSeconds(60));
 			erasureOutbox.createIndex().block(Duration.ofSeconds(60));
 		};
 	}

@@ -21,7 +21,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.data.annotation.Id;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.mapping.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -117,6 +119,15 @@ public class UserKeys {
 			.withoutPadding()
 			.encodeToString(Arrays.copyOf(hmac(this.lookup, "fingerprint"), 12));
 		this.clock = clock;
+	}
+
+	/**
+	 * Creates the index the re-sealing and its counts look keys up by: the master key
+	 * they are sealed under.
+	 * @return completion
+	 */
+	public Mono<Void> createIndexes() {
+		return this.mongo.indexOps(COLLECTION).createIndex(new Index().on("kid", Sort.Direction.ASC)).then();
 	}
 
 	/**

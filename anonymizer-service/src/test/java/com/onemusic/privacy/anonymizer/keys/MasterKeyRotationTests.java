@@ -121,6 +121,12 @@ class MasterKeyRotationTests {
 	@Test
 	void anInstanceRotatingTheMasterKeySealsTheStoredKeysAgainAndOneWithoutTheLookupKeyDoesNotStart() {
 		UserKeys running = this.service.getBean(UserKeys.class);
+		assertThat(this.service.getBean(ReactiveMongoTemplate.class)
+			.indexOps(UserKeys.COLLECTION)
+			.getIndexInfo()
+			.collectList()
+			.block(WAIT)).as("keys looked up by the master key they are sealed under")
+			.anySatisfy((index) -> assertThat(index.isIndexForFields(List.of("kid"))).isTrue());
 		String user = "rotation-" + UUID.randomUUID();
 		String pseudonym = running.keyFor(user).block(WAIT).pseudonym("userId", user);
 		String developmentKey = this.service.getEnvironment().getProperty("anonymizer.master-key");
