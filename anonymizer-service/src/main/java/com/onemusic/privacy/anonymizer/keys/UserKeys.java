@@ -183,7 +183,7 @@ public class UserKeys {
 	public Mono<Pseudonymizer> existing(String userId) {
 		return this.mongo.findById(lookupId(userId), StoredKey.class, COLLECTION).flatMap((stored) -> {
 			byte[] key = open(stored, userId);
-			Mono<Void> rewrap = isCurrent(stored) ? Mono.empty() : rewrap(stored, key);
+			Mono<Boolean> rewrap = isCurrent(stored) ? Mono.empty() : rewrap(stored, key);
 			return rewrap.thenReturn(new Pseudonymizer(key));
 		});
 	}
@@ -216,8 +216,11 @@ public class UserKeys {
 		Query retired = Query.query(Criteria.where("kid").in(retiredIds)).limit(batchSize);
 		return Flux.range(0, maxBatches)
 			.concatMap((batch) -> this.mongo.find(retired, StoredKey.class, COLLECTION)
-				.concatMap((stored) -> rewrap(stored, open(stored, null)).thenReturn(1L))
+				.concatMap((stored) -> rewrap(stored, open(stored, null)))
+				.filter(Boolean::booleanValue)
 				.count())
+			// A short batch: none left, or another instance changed some meanwhile (the
+			// next run looks again).
 			.takeUntil((count) -> count < batchSize)
 			.reduce(0L, Long::sum);
 	}
@@ -240,7 +243,8 @@ public class UserKeys {
 	 * How the stored keys are sealed.
 	 *
 	 * @param current under the current master key
-	 * @param retired under a retired master key
+	 * @param retired under another master key: a retired one, or one this instance does
+	 * not have
 	 * @param beforeRotation stored before rotation existed
 	 * @param rewrappedHere sealed again by this instance since it started
 	 */
@@ -256,16 +260,16 @@ public class UserKeys {
 	 * Seals a key again under the current master key, unless another instance has changed
 	 * it meanwhile (it then sealed the same key again, or the key was destroyed).
 	 */
-	private Mono<Void> rewrap(StoredKey stored, byte[] key) {
+	private Mono<Boolean> rewrap(StoredKey stored, byte[] key) {
 		return this.mongo
 			.updateFirst(Query.query(Criteria.where("_id").is(stored.id()).and("key").is(stored.key())),
 					new Update().set("key", seal(stored.id(), key)).set("kid", this.current.id()), COLLECTION)
-			.doOnNext((result) -> {
-				if (result.getModifiedCount() > 0) {
+			.map((result) -> result.getModifiedCount() > 0)
+			.doOnNext((modified) -> {
+				if (modified) {
 					this.rewrapped.incrementAndGet();
 				}
-			})
-			.then();
+			});
 	}
 
 	/**
