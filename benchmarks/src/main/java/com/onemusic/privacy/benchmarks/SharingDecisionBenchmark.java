@@ -125,14 +125,18 @@ public final class SharingDecisionBenchmark {
 			System.out.println(CpuShares.perUnit(trivial.cpu, trivial.requests, "request"));
 			Waits before = waits();
 			Operations operationsBefore = this.operations.get();
+			double probesBefore = probes();
 			Result decisions = level("/shares", level, seconds);
 			Operations operationsAfter = this.operations.get();
+			double probesAfter = probes();
 			print("share decision", level, decisions);
 			System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
 			Waits after = waits();
 			System.out.printf("  of which, on average: waiting for the view %.2f ms, for Kafka's ack %.2f ms%n",
 					after.viewMeanSince(before), after.recordMeanSince(before));
 			System.out.println(operationsAfter.perUnitSince(operationsBefore, decisions.requests, "decision"));
+			System.out.printf("  reads of the consent topics' end offsets (view probes) per decision: %.2f%n",
+					(probesAfter - probesBefore) / Math.max(1, decisions.requests));
 			System.out.printf(
 					"  %d clients: decision throughput / trivial %.0f %% (target >= 60 %%);"
 							+ " decision p99 %.1f ms (target < 10 ms)%n",
@@ -226,6 +230,10 @@ public final class SharingDecisionBenchmark {
 			.header("Authorization", InProcess.authorization())
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.discarding());
+	}
+
+	private double probes() {
+		return this.meters.get("sharing.consent.view.probes").functionCounter().count();
 	}
 
 	private Result level(String path, int clients, int seconds) throws Exception {

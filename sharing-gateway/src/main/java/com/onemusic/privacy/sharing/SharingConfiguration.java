@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -92,6 +93,9 @@ class SharingConfiguration {
 			Duration lag = measured.lag();
 			return (lag != null) ? lag.toMillis() / 1000.0 : Double.POSITIVE_INFINITY;
 		}).description("How far behind the consent topics the view may be").baseUnit("seconds").register(meters);
+		FunctionCounter.builder("sharing.consent.view.probes", feed, ConsentFeed::probes)
+			.description("Reads of the consent topics' end offsets: every probe interval and for waiting decisions")
+			.register(meters);
 		return feed;
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -68,6 +69,9 @@ class ConsentViewTests {
 
 	@Autowired
 	private ConsentFeed feed;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
@@ -150,6 +154,7 @@ class ConsentViewTests {
 	 */
 	@Test
 	void aDecisionSeesEveryChangePublishedBeforeItWasAsked() {
+		double probes = this.meters.get("sharing.consent.view.probes").functionCounter().count();
 		for (int i = 0; i < 30; i++) {
 			String user = GatewayFixtures.user();
 			GatewayFixtures.grant(user, "sharing.data-service-providers");
@@ -161,6 +166,9 @@ class ConsentViewTests {
 				.as("the withdrawal is in the view")
 				.hasValueSatisfying((consent) -> assertThat(consent.granted()).isFalse());
 		}
+		assertThat(this.meters.get("sharing.consent.view.probes").functionCounter().count() - probes)
+			.as("a read of the end offsets started after each wait began")
+			.isGreaterThanOrEqualTo(30);
 		assertThat(
 				this.feed.caughtUpSince(java.time.Instant.now().plusSeconds(3600), Duration.ofMillis(300)).block(WAIT))
 			.as("not caught up since an instant no probe has passed")

@@ -136,6 +136,9 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	private final AtomicBoolean probeAsked = new AtomicBoolean();
 
+	/** Reads of the end offsets so far. */
+	private final AtomicLong probesRead = new AtomicLong();
+
 	private final AtomicLong taken = new AtomicLong();
 
 	/** Guarded by {@link #containerLock}. */
@@ -404,6 +407,15 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 	}
 
 	/**
+	 * How often the end offsets of the consent topics were read: every probe interval,
+	 * and for the decisions waiting for the view.
+	 * @return the reads so far
+	 */
+	public long probes() {
+		return this.probesRead.get();
+	}
+
+	/**
 	 * How far behind the topics the view may be.
 	 * @return the time since the view was last known complete, or null before the first
 	 * time
@@ -438,6 +450,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 			assignAtLeast(partitions);
 			ends = this.ends.endOffsets(partitions, Listeners.TIMEOUT);
 		}
+		this.probesRead.incrementAndGet();
 		synchronized (this.probes) {
 			this.probes.addLast(new Probe(at, ends));
 			// Keep the queue short: a probe newer than another makes the older one
