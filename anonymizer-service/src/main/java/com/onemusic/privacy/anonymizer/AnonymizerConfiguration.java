@@ -12,7 +12,6 @@ import java.util.function.ToLongFunction;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -133,10 +132,15 @@ class AnonymizerConfiguration {
 	 * keys are sealed is counted after each run ({@code anonymizer.user.keys}, tag
 	 * {@code sealed}: current, retired, before-rotation).
 	 */
-	@Bean(initMethod = "start", destroyMethod = "stop")
+	@Bean(destroyMethod = "stop")
 	LeasedJob masterKeyRewrap(UserKeys keys, ReactiveMongoTemplate mongo, AnonymizerProperties properties,
 			MeterRegistry meters) {
 		AtomicReference<UserKeys.Sealing> counted = new AtomicReference<>();
+		LeasedJob job = new LeasedJob("master-key-rewrap",
+				() -> keys.rewrap(REWRAP_BATCH, REWRAP_BATCHES)
+					.flatMap((rewrapped) -> keys.sealing().doOnNext(counted::set).thenReturn(rewrapped)),
+				new MongoLease(mongo, "anonymizer-master-key-rewrap", REWRAP_INTERVAL.multipliedBy(2)),
+				REWRAP_INTERVAL);
 		if (!properties.retiredMasterKeys().isEmpty()) {
 			Map<String, ToLongFunction<UserKeys.Sealing>> counts = Map.of("current", UserKeys.Sealing::current,
 					"retired", UserKeys.Sealing::retired, "before-rotation", UserKeys.Sealing::beforeRotation);
@@ -146,13 +150,10 @@ class AnonymizerConfiguration {
 				.description("User keys by the master key they are sealed under, as of the last re-sealing run")
 				.tag("sealed", tag)
 				.register(meters));
+			// Scheduled only during a rotation: otherwise nothing is to be sealed again.
+			job.start();
 		}
-		return new LeasedJob("master-key-rewrap",
-				() -> properties.retiredMasterKeys().isEmpty() ? Mono.just(0L)
-						: keys.rewrap(REWRAP_BATCH, REWRAP_BATCHES)
-							.flatMap((rewrapped) -> keys.sealing().doOnNext(counted::set).thenReturn(rewrapped)),
-				new MongoLease(mongo, "anonymizer-master-key-rewrap", REWRAP_INTERVAL.multipliedBy(2)),
-				REWRAP_INTERVAL);
+		return job;
 	}
 
 	/**

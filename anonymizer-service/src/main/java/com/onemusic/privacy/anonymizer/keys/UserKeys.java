@@ -2,16 +2,12 @@ package com.onemusic.privacy.anonymizer.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Mac;
@@ -30,6 +26,7 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 
 import com.onemusic.privacy.platform.crypto.AesGcm;
+import com.onemusic.privacy.platform.crypto.SealingKeys;
 import com.onemusic.privacy.platform.mongo.DuplicateKeys;
 
 /**
@@ -65,10 +62,8 @@ public class UserKeys {
 
 	private final ReactiveMongoTemplate mongo;
 
-	private final MasterKey current;
-
-	/** Every master key that can open a stored key, by id: the current one first. */
-	private final Map<String, MasterKey> masters = new LinkedHashMap<>();
+	/** The master key seals, it and the retired ones open. */
+	private final SealingKeys masters;
 
 	/** Names key documents without the raw user id. */
 	private final SecretKeySpec lookup;
@@ -105,12 +100,8 @@ public class UserKeys {
 	public UserKeys(ReactiveMongoTemplate mongo, String masterKey, List<String> retiredMasterKeys, String lookupKey,
 			Clock clock) {
 		this.mongo = mongo;
-		this.current = MasterKey.of(masterKey, "anonymizer.master-key");
-		this.masters.put(this.current.id(), this.current);
-		for (String retired : (retiredMasterKeys != null) ? retiredMasterKeys : List.<String>of()) {
-			MasterKey key = MasterKey.of(retired, "anonymizer.retired-master-keys");
-			this.masters.putIfAbsent(key.id(), key);
-		}
+		this.masters = new SealingKeys(PREFIX, "onemusic anonymizer master key id\n", masterKey,
+				"anonymizer.master-key", retiredMasterKeys, "anonymizer.retired-master-keys");
 		byte[] lookupBytes = (lookupKey != null && !lookupKey.isBlank())
 				? AesGcm.key(lookupKey, "anonymizer.lookup-key") : AesGcm.key(masterKey, "anonymizer.master-key");
 		this.lookup = new SecretKeySpec(hmac(new SecretKeySpec(lookupBytes, "HmacSHA256"), "user-key-lookup"),
@@ -168,7 +159,7 @@ public class UserKeys {
 			this.random.nextBytes(key);
 			String id = lookupId(userId);
 			return this.mongo
-				.insert(new StoredKey(id, seal(id, key), this.current.id(), this.clock.instant()), COLLECTION)
+				.insert(new StoredKey(id, seal(id, key), this.masters.currentId(), this.clock.instant()), COLLECTION)
 				.thenReturn(new Pseudonymizer(key))
 				.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> existing(userId));
 		}));
@@ -207,7 +198,7 @@ public class UserKeys {
 	 * @return how many keys it sealed again
 	 */
 	public Mono<Long> rewrap(int batchSize, int maxBatches) {
-		List<String> retiredIds = this.masters.keySet().stream().skip(1).toList();
+		List<String> retiredIds = this.masters.retiredIds();
 		if (retiredIds.isEmpty()) {
 			return Mono.just(0L);
 		}
@@ -233,8 +224,9 @@ public class UserKeys {
 	 */
 	public Mono<Sealing> sealing() {
 		return Mono
-			.zip(this.mongo.count(Query.query(Criteria.where("kid").is(this.current.id())), COLLECTION),
-					this.mongo.count(Query.query(Criteria.where("kid").exists(true).ne(this.current.id())), COLLECTION),
+			.zip(this.mongo.count(Query.query(Criteria.where("kid").is(this.masters.currentId())), COLLECTION),
+					this.mongo.count(Query.query(Criteria.where("kid").exists(true).ne(this.masters.currentId())),
+							COLLECTION),
 					this.mongo.count(Query.query(Criteria.where("kid").exists(false)), COLLECTION))
 			.map((counts) -> new Sealing(counts.getT1(), counts.getT2(), counts.getT3(), this.rewrapped.get()));
 	}
@@ -253,7 +245,7 @@ public class UserKeys {
 	}
 
 	private boolean isCurrent(StoredKey stored) {
-		return this.current.id().equals(stored.kid()) && stored.key().startsWith(PREFIX);
+		return this.masters.currentId().equals(stored.kid()) && this.masters.isSealedUnderCurrent(stored.key());
 	}
 
 	/**
@@ -263,7 +255,7 @@ public class UserKeys {
 	private Mono<Boolean> rewrap(StoredKey stored, byte[] key) {
 		return this.mongo
 			.updateFirst(Query.query(Criteria.where("_id").is(stored.id()).and("key").is(stored.key())),
-					new Update().set("key", seal(stored.id(), key)).set("kid", this.current.id()), COLLECTION)
+					new Update().set("key", seal(stored.id(), key)).set("kid", this.masters.currentId()), COLLECTION)
 			.map((result) -> result.getModifiedCount() > 0)
 			.doOnNext((modified) -> {
 				if (modified) {
@@ -296,7 +288,7 @@ public class UserKeys {
 	 * document does not open.
 	 */
 	private String seal(String documentId, byte[] key) {
-		return PREFIX + this.current.id() + ":" + this.current.aes().seal(key, associated(documentId));
+		return this.masters.seal(key, associated(documentId));
 	}
 
 	/**
@@ -307,16 +299,8 @@ public class UserKeys {
 	 */
 	private byte[] open(StoredKey stored, String userId) {
 		try {
-			if (stored.key().startsWith(PREFIX)) {
-				String rest = stored.key().substring(PREFIX.length());
-				int colon = rest.indexOf(':');
-				MasterKey master = (colon > 0) ? this.masters.get(rest.substring(0, colon)) : null;
-				if (master == null) {
-					throw new IllegalStateException("A user key is sealed under a master key this service does not"
-							+ " have (key id " + ((colon > 0) ? rest.substring(0, colon) : "missing")
-							+ "); configure it in anonymizer.retired-master-keys");
-				}
-				return master.aes().open(rest.substring(colon + 1), associated(stored.id()));
+			if (this.masters.isSealed(stored.key())) {
+				return this.masters.open(stored.key(), associated(stored.id()));
 			}
 			if (userId == null) {
 				throw new IllegalStateException("A user key stored before rotation existed opens only with its user");
@@ -325,15 +309,20 @@ public class UserKeys {
 			// master
 			// key was configured then.
 			GeneralSecurityException last = null;
-			for (MasterKey master : this.masters.values()) {
+			for (AesGcm master : this.masters.all()) {
 				try {
-					return master.aes().open(stored.key(), userId.getBytes(StandardCharsets.UTF_8));
+					return master.open(stored.key(), userId.getBytes(StandardCharsets.UTF_8));
 				}
 				catch (GeneralSecurityException ex) {
 					last = ex;
 				}
 			}
 			throw last;
+		}
+		catch (SealingKeys.UnknownKeyException ex) {
+			throw new IllegalStateException(
+					"A user key is sealed under a master key this service does not have (key id " + ex.keyId()
+							+ "); configure it in anonymizer.retired-master-keys");
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("A user key could not be decrypted: wrong master key or tampered key", ex);
@@ -356,23 +345,6 @@ public class UserKeys {
 	 */
 	@Document(COLLECTION)
 	record StoredKey(@Id String id, String key, String kid, java.time.Instant createdAt) {
-
-	}
-
-	/** A master key and its id: a digest of the key, never the key. */
-	private record MasterKey(String id, AesGcm aes) {
-
-		static MasterKey of(String base64, String property) {
-			byte[] bytes = AesGcm.key(base64, property);
-			try {
-				MessageDigest digest = MessageDigest.getInstance("SHA-256");
-				digest.update("onemusic anonymizer master key id\n".getBytes(StandardCharsets.UTF_8));
-				return new MasterKey(HexFormat.of().formatHex(digest.digest(bytes), 0, 8), new AesGcm(bytes));
-			}
-			catch (GeneralSecurityException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
 
 	}
 

@@ -2,14 +2,10 @@ package com.onemusic.privacy.sharing.partner;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import com.onemusic.privacy.platform.crypto.AesGcm;
+import com.onemusic.privacy.platform.crypto.SealingKeys;
 
 /**
  * Partner secrets as they are stored: sealed with AES-256-GCM under the gateway's secrets
@@ -28,10 +24,7 @@ public final class PartnerSecrets {
 
 	static final String PREFIX = "sealed:v1:";
 
-	private final Key current;
-
-	/** Every key that can open a value, by id: the current one and the retired ones. */
-	private final Map<String, Key> keys = new LinkedHashMap<>();
+	private final SealingKeys keys;
 
 	/**
 	 * Creates the sealer.
@@ -41,12 +34,8 @@ public final class PartnerSecrets {
 	 * @throws IllegalStateException if a key is not base64 of 32 bytes
 	 */
 	public PartnerSecrets(String currentKey, List<String> retiredKeys) {
-		this.current = Key.of(currentKey, "sharing.secrets-key");
-		this.keys.put(this.current.id(), this.current);
-		for (String retired : (retiredKeys != null) ? retiredKeys : List.<String>of()) {
-			Key key = Key.of(retired, "sharing.retired-secrets-keys");
-			this.keys.putIfAbsent(key.id(), key);
-		}
+		this.keys = new SealingKeys(PREFIX, "onemusic partner secrets key id\n", currentKey, "sharing.secrets-key",
+				retiredKeys, "sharing.retired-secrets-keys");
 	}
 
 	/**
@@ -60,8 +49,7 @@ public final class PartnerSecrets {
 		if (secret == null) {
 			return null;
 		}
-		return PREFIX + this.current.id() + ":"
-				+ this.current.aes().seal(secret.getBytes(StandardCharsets.UTF_8), associated(partnerId, field));
+		return this.keys.seal(secret.getBytes(StandardCharsets.UTF_8), associated(partnerId, field));
 	}
 
 	/**
@@ -74,21 +62,16 @@ public final class PartnerSecrets {
 	 * have, or for another partner or field, or was altered
 	 */
 	public String open(String partnerId, String field, String stored) {
-		if (stored == null || !stored.startsWith(PREFIX)) {
+		if (stored == null || !this.keys.isSealed(stored)) {
 			return stored;
 		}
-		String rest = stored.substring(PREFIX.length());
-		int colon = rest.indexOf(':');
-		Key key = (colon > 0) ? this.keys.get(rest.substring(0, colon)) : null;
-		if (key == null) {
-			throw new IllegalStateException("The " + field + " of partner " + partnerId
-					+ " is sealed under a key this gateway does not have (key id "
-					+ ((colon > 0) ? rest.substring(0, colon) : "missing")
-					+ "); configure it in sharing.retired-secrets-keys");
-		}
 		try {
-			return new String(key.aes().open(rest.substring(colon + 1), associated(partnerId, field)),
-					StandardCharsets.UTF_8);
+			return new String(this.keys.open(stored, associated(partnerId, field)), StandardCharsets.UTF_8);
+		}
+		catch (SealingKeys.UnknownKeyException ex) {
+			throw new IllegalStateException("The " + field + " of partner " + partnerId
+					+ " is sealed under a key this gateway does not have (key id " + ex.keyId()
+					+ "); configure it in sharing.retired-secrets-keys");
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("The " + field + " of partner " + partnerId
@@ -103,7 +86,7 @@ public final class PartnerSecrets {
 	 * @return whether to seal it again
 	 */
 	public boolean needsSealing(String stored) {
-		return stored != null && !stored.startsWith(PREFIX + this.current.id() + ":");
+		return stored != null && !this.keys.isSealedUnderCurrent(stored);
 	}
 
 	/**
@@ -158,22 +141,6 @@ public final class PartnerSecrets {
 
 	private static byte[] associated(String partnerId, String field) {
 		return (partnerId + "\n" + field).getBytes(StandardCharsets.UTF_8);
-	}
-
-	private record Key(String id, AesGcm aes) {
-
-		static Key of(String base64, String property) {
-			byte[] bytes = AesGcm.key(base64, property);
-			try {
-				MessageDigest digest = MessageDigest.getInstance("SHA-256");
-				digest.update("onemusic partner secrets key id\n".getBytes(StandardCharsets.UTF_8));
-				return new Key(HexFormat.of().formatHex(digest.digest(bytes), 0, 8), new AesGcm(bytes));
-			}
-			catch (GeneralSecurityException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
 	}
 
 }
