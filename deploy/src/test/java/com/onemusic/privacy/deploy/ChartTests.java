@@ -202,6 +202,17 @@ class ChartTests {
 			K8sObject deadLetters = topic(chart, topic.deadLetterTopic());
 			assertThat(deadLetters.map("spec").get("partitions")).as("a dead-letter record keeps its partition")
 				.isEqualTo(declared.map("spec").get("partitions"));
+			if (topic.compacted()) {
+				assertThat(declared.map("spec", "config")).as(topic.name())
+					.containsEntry("cleanup.policy", "compact")
+					.containsEntry("retention.ms", -1)
+					.containsEntry("delete.retention.ms", 2592000000L);
+				assertThat(deadLetters.map("spec", "config")).as(topic.deadLetterTopic())
+					.doesNotContainKey("cleanup.policy");
+			}
+			else {
+				assertThat(declared.map("spec", "config")).as(topic.name()).doesNotContainKey("cleanup.policy");
+			}
 		}
 		expected.add("_schemas");
 		Set<String> declared = new TreeSet<>();
@@ -216,8 +227,8 @@ class ChartTests {
 		assertThat(declared).isEqualTo(expected);
 		assertThat(topic(chart, "_schemas").map("spec", "config")).containsEntry("cleanup.policy", "compact");
 		assertThat(topic(chart, "privacy.consent-changed.v1").map("spec", "config"))
-			.as("consent views are rebuilt from the whole topic")
-			.containsEntry("retention.ms", -1);
+			.as("consent changes carry personal data: kept for a retention period, not forever")
+			.containsEntry("retention.ms", 2592000000L);
 	}
 
 	@ParameterizedTest

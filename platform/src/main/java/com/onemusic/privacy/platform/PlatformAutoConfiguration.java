@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -72,7 +73,11 @@ public class PlatformAutoConfiguration {
 	KafkaAdmin.NewTopics contractTopics(PlatformProperties properties) {
 		List<NewTopic> topics = new ArrayList<>();
 		for (Topic<String, ?> topic : Topics.all()) {
-			topics.add(new NewTopic(topic.name(), properties.partitions(), properties.replicationFactor()));
+			NewTopic created = new NewTopic(topic.name(), properties.partitions(), properties.replicationFactor());
+			if (topic.compacted()) {
+				created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+			}
+			topics.add(created);
 			topics.add(new NewTopic(topic.deadLetterTopic(), properties.partitions(), properties.replicationFactor()));
 		}
 		return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));

@@ -16,8 +16,12 @@ import org.apache.avro.specific.SpecificRecord;
  * @param keyType the Java type of the record key
  * @param keyMeaning what the key is, e.g. {@code userId}
  * @param valueType the generated Avro class of the record values
+ * @param compacted whether the topic keeps the latest record of every key (Kafka's
+ * {@code cleanup.policy=compact}) instead of the records of a retention period; a null
+ * value (tombstone) removes a key
  */
-public record Topic<K, V extends SpecificRecord>(String name, Class<K> keyType, String keyMeaning, Class<V> valueType) {
+public record Topic<K, V extends SpecificRecord>(String name, Class<K> keyType, String keyMeaning, Class<V> valueType,
+		boolean compacted) {
 
 	/**
 	 * Suffix of the dead-letter topic that holds the records a consumer could not
@@ -30,6 +34,17 @@ public record Topic<K, V extends SpecificRecord>(String name, Class<K> keyType, 
 		Objects.requireNonNull(keyType, "keyType");
 		Objects.requireNonNull(keyMeaning, "keyMeaning");
 		Objects.requireNonNull(valueType, "valueType");
+	}
+
+	/**
+	 * A topic of events, kept for a retention period.
+	 * @param name the topic name
+	 * @param keyType the Java type of the record key
+	 * @param keyMeaning what the key is
+	 * @param valueType the generated Avro class of the record values
+	 */
+	public Topic(String name, Class<K> keyType, String keyMeaning, Class<V> valueType) {
+		this(name, keyType, keyMeaning, valueType, false);
 	}
 
 	/**

@@ -13,6 +13,14 @@ public final class Topics {
 	public static final Topic<String, ConsentChanged> CONSENT_CHANGED = new Topic<>("privacy.consent-changed.v1",
 			String.class, "userId", ConsentChanged.class);
 
+	/**
+	 * Every consent of a user as consent-service's ledger holds it, keyed by user and
+	 * compacted: the latest state of every user, from which consent views start (the
+	 * changes topic keeps only a retention period). A tombstone: the ledger was deleted.
+	 */
+	public static final Topic<String, ConsentStateRecorded> CONSENT_STATE = new Topic<>("privacy.consent-state.v1",
+			String.class, "userId", ConsentStateRecorded.class, true);
+
 	/** A privacy policy version came into force, keyed by policy version. */
 	public static final Topic<String, PolicyVersionPublished> POLICY_PUBLISHED = new Topic<>(
 			"privacy.policy-published.v1", String.class, "policy version", PolicyVersionPublished.class);
@@ -58,9 +66,9 @@ public final class Topics {
 	public static final Topic<String, UserActivityRecorded> ANALYTICS_EVENTS_RAW = new Topic<>(
 			"analytics.events-raw.v1", String.class, "userId", UserActivityRecorded.class);
 
-	private static final List<Topic<String, ?>> ALL = List.of(CONSENT_CHANGED, POLICY_PUBLISHED, DELETION_REQUESTED,
-			ERASURE_PROGRESS, DSR_STATUS, DSR_REQUESTS, CONSENT_WITHDRAWAL_REQUESTED, EXPORT_REQUESTED,
-			EXPORT_FRAGMENTS, SHARING_DECISIONS, ANALYTICS_EVENTS_RAW);
+	private static final List<Topic<String, ?>> ALL = List.of(CONSENT_CHANGED, CONSENT_STATE, POLICY_PUBLISHED,
+			DELETION_REQUESTED, ERASURE_PROGRESS, DSR_STATUS, DSR_REQUESTS, CONSENT_WITHDRAWAL_REQUESTED,
+			EXPORT_REQUESTED, EXPORT_FRAGMENTS, SHARING_DECISIONS, ANALYTICS_EVENTS_RAW);
 
 	private Topics() {
 	}
