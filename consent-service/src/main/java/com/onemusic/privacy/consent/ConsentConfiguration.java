@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
 
 import org.springframework.http.HttpMethod;
 import com.onemusic.privacy.consent.ledger.ClosedAccounts;
@@ -21,6 +22,7 @@ import com.onemusic.privacy.consent.ledger.ConsentProjection;
 import com.onemusic.privacy.consent.ledger.ConsentRules;
 import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.consent.messaging.ConsentEvents;
+import com.onemusic.privacy.consent.messaging.ConsentStates;
 import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
 import com.onemusic.privacy.consent.receipt.ConsentReceipts;
@@ -86,8 +88,15 @@ class ConsentConfiguration {
 	}
 
 	@Bean
-	ClosedAccounts closedAccounts(ReactiveMongoTemplate mongo, ConsentHeads heads, ConsentProperties properties) {
-		return new ClosedAccounts(mongo, heads, properties.closedAccountRetention(), Clock.systemUTC());
+	ConsentStates consentStates(ConsentLedger ledger, KafkaTemplate<String, Object> kafka) {
+		return new ConsentStates(ledger, kafka, Clock.systemUTC());
+	}
+
+	@Bean
+	ClosedAccounts closedAccounts(ReactiveMongoTemplate mongo, ConsentHeads heads, ConsentProperties properties,
+			ConsentStates states) {
+		return new ClosedAccounts(mongo, heads, properties.closedAccountRetention(), Clock.systemUTC(),
+				states::deleted);
 	}
 
 	/** Deletes the ledgers of closed accounts whose retention period ended. */

@@ -24,8 +24,10 @@ import com.onemusic.privacy.consent.ledger.ConsentHead;
 import com.onemusic.privacy.consent.ledger.ConsentHeads;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentProjection;
+import com.onemusic.privacy.consent.messaging.ConsentStates;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
+import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.ConsentStatus;
 import com.onemusic.privacy.events.DeletionGround;
 import com.onemusic.privacy.events.DeletionKind;
@@ -61,6 +63,9 @@ class ConsentMessagingTests {
 
 	@Autowired
 	private ConsentHeads heads;
+
+	@Autowired
+	private ConsentStates states;
 
 	@Test
 	void aConsentChangedFromAnotherServiceIsRecordedOnceAndRepublishedWithItsSequence() {
@@ -179,13 +184,25 @@ class ConsentMessagingTests {
 				.map((head) -> head.get("sequence", Number.class).longValue() == 2L)
 				.orElse(false));
 
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(((ConsentStateRecorded) lastState(user)).getSequence())
+				.as("the state after the closure")
+				.isEqualTo(2L));
+		ConsentStateRecorded closed = (ConsentStateRecorded) lastState(user);
+		assertThat(closed.getScopes()).singleElement().satisfies((scope) -> {
+			assertThat(scope.getScope()).isEqualTo("purpose.marketing-push");
+			assertThat(scope.getGranted()).isFalse();
+		});
+
 		ClosedAccounts beforeTheEnd = new ClosedAccounts(this.mongo, this.heads, Period.ofYears(3),
-				Clock.offset(Clock.systemUTC(), Duration.ofDays(3 * 365 - 2)));
+				Clock.offset(Clock.systemUTC(), Duration.ofDays(3 * 365 - 2)), this.states::deleted);
 		beforeTheEnd.sweep().block(WAIT);
 		assertThat(this.ledger.entries(user).count().block(WAIT)).as("kept during the retention period").isEqualTo(2L);
 
+		assertThat(lastState(user)).as("the state stays while the ledger is kept").isEqualTo(closed);
+
 		ClosedAccounts afterTheEnd = new ClosedAccounts(this.mongo, this.heads, Period.ofYears(3),
-				Clock.offset(Clock.systemUTC(), Duration.ofDays(3 * 365 + 2)));
+				Clock.offset(Clock.systemUTC(), Duration.ofDays(3 * 365 + 2)), this.states::deleted);
 		assertThat(afterTheEnd.sweep().block(WAIT)).isGreaterThanOrEqualTo(1L);
 		assertThat(this.ledger.entries(user).count().block(WAIT)).isZero();
 		this.web.get().uri("/receipts/{id}", receiptId).exchange().expectStatus().isNotFound();
@@ -193,6 +210,7 @@ class ConsentMessagingTests {
 			.block(WAIT)).isNull();
 		assertThat(this.mongo.findById(user, Document.class, ConsentHead.COLLECTION).block(WAIT)).isNull();
 		assertThat(this.mongo.findById(user, Document.class, ClosedAccounts.COLLECTION).block(WAIT)).isNull();
+		assertThat(lastState(user)).as("a tombstone: compaction removes the user's state").isNull();
 		this.web.get()
 			.uri("/users/{user}/consents/history", user)
 			.exchange()
@@ -201,6 +219,14 @@ class ConsentMessagingTests {
 			.expectBody()
 			.jsonPath("$.length()")
 			.isEqualTo(0);
+	}
+
+	/** The value of the user's last record on the state topic (null: a tombstone). */
+	private static Object lastState(String user) {
+		List<ConsumerRecord<String, Object>> states = TopicProbe.read(Topics.CONSENT_STATE.name(),
+				(record) -> user.equals(record.key()), 1, WAIT);
+		assertThat(states).as("states of " + user).isNotEmpty();
+		return states.get(states.size() - 1).value();
 	}
 
 	private static DeletionRequested closure(String user, String requestId) {

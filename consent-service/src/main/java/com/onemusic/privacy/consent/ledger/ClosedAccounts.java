@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneOffset;
+import java.util.function.Function;
 
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -27,8 +28,10 @@ import org.springframework.data.mongodb.core.query.Update;
  * <p>
  * A closure records the account with the instant its ledger is due for deletion
  * ({@code consent_closed_accounts}); a sweep deletes the ledgers that are due: the
- * entries (with their receipts), the read-model rows, the stored head, and last the
- * record of the closure itself, so a sweep cut short is finished by the next one.
+ * entries (with their receipts), the read-model rows, the stored head, then publishes the
+ * user's tombstone on the consent-state topic (so compaction removes the user's state
+ * there, and consent views forget the user), and last deletes the record of the closure
+ * itself, so a sweep cut short is finished by the next one.
  */
 public class ClosedAccounts {
 
@@ -47,18 +50,24 @@ public class ClosedAccounts {
 
 	private final Clock clock;
 
+	private final Function<String, Mono<Void>> tombstone;
+
 	/**
 	 * Creates the store.
 	 * @param mongo the template
 	 * @param heads the users' heads
 	 * @param retention how long a closed account's ledger is kept
 	 * @param clock the clock
+	 * @param tombstone publishes that a user's ledger was deleted, completing once it is
+	 * acknowledged
 	 */
-	public ClosedAccounts(ReactiveMongoTemplate mongo, ConsentHeads heads, Period retention, Clock clock) {
+	public ClosedAccounts(ReactiveMongoTemplate mongo, ConsentHeads heads, Period retention, Clock clock,
+			Function<String, Mono<Void>> tombstone) {
 		this.mongo = mongo;
 		this.heads = heads;
 		this.retention = retention;
 		this.clock = clock;
+		this.tombstone = tombstone;
 	}
 
 	/**
@@ -111,6 +120,7 @@ public class ClosedAccounts {
 		return this.mongo.remove(idsStartingWith(userId + ":"), LedgerEntry.COLLECTION)
 			.flatMap((entries) -> this.mongo.remove(idsStartingWith(userId + "|"), ConsentProjection.COLLECTION)
 				.then(this.heads.delete(userId))
+				.then(Mono.defer(() -> this.tombstone.apply(userId)))
 				.then(this.mongo.remove(Query.query(Criteria.where("_id").is(userId)), COLLECTION))
 				.doOnSuccess((done) -> logger.info(
 						"The ledger of a closed account ({} entries) was deleted: its retention period is over",

@@ -349,6 +349,17 @@ public class ConsentLedger {
 	}
 
 	/**
+	 * Where a user's ledger stands now: every scope's state and the sequence number of
+	 * the last entry, which is 0 for a user without a ledger (none yet, or deleted at the
+	 * end of its retention period).
+	 * @param userId the user
+	 * @return the state
+	 */
+	public Mono<Current> current(String userId) {
+		return snapshot(userId).map((snapshot) -> new Current(snapshot.sequence(), snapshot.states()));
+	}
+
+	/**
 	 * Checks a user's hash chain.
 	 * @param userId the user
 	 * @return the verification
@@ -389,6 +400,16 @@ public class ConsentLedger {
 	private Mono<LedgerEntry> byIdempotencyKey(String key) {
 		return this.mongo.findOne(Query.query(Criteria.where("idempotencyKey").is(key)), LedgerEntry.class,
 				LedgerEntry.COLLECTION);
+	}
+
+	/**
+	 * A user's ledger as it stands.
+	 *
+	 * @param sequence the sequence number of the last entry, 0 without a ledger
+	 * @param states the state of each scope
+	 */
+	public record Current(long sequence, Map<String, ConsentState> states) {
+
 	}
 
 	/**

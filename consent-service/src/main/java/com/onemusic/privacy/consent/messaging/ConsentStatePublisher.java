@@ -1,0 +1,88 @@
+package com.onemusic.privacy.consent.messaging;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.platform.messaging.Listeners;
+
+/**
+ * Keeps {@code privacy.consent-state.v1} current: for every ConsentChanged the ledger
+ * published (those with a sequence number), the user's state is read from the ledger and
+ * published, once per user and batch, before the batch's offsets are committed.
+ *
+ * <p>
+ * In a consumer group of its own, so it reads every change once, whichever instance; and
+ * one user's changes are on one partition, so one thread at a time publishes that user's
+ * states, each read after the change that caused it: the state published last is never
+ * older than any change published before it. A group that starts without committed
+ * offsets reads the changes topic from its start, which publishes the state of every user
+ * still on it (how the state topic is filled the first time).
+ *
+ * <p>
+ * Records other than the ledger's own changes are left to
+ * {@code ConsentSubmissionListener} (which records submissions and dead-letters what it
+ * cannot read). A failure to read the ledger or to publish is tried again, the batch
+ * held, until it works: the batch is not committed before every state in it is
+ * acknowledged.
+ */
+@Component
+class ConsentStatePublisher {
+
+	static final String GROUP = "consent-service-state";
+
+	private static final Logger logger = LoggerFactory.getLogger(ConsentStatePublisher.class);
+
+	private final ConsentStates states;
+
+	private volatile boolean closing;
+
+	ConsentStatePublisher(ConsentStates states) {
+		this.states = states;
+	}
+
+	@KafkaListener(id = "consentStatePublisher", groupId = GROUP,
+			topics = "#{T(com.onemusic.privacy.events.Topics).CONSENT_CHANGED.name()}", batch = "true")
+	void on(List<ConsumerRecord<String, Object>> records) throws InterruptedException {
+		Set<String> users = new LinkedHashSet<>();
+		for (ConsumerRecord<String, Object> record : records) {
+			if (record.value() instanceof ConsentChanged changed && changed.getSequence() != null) {
+				users.add(changed.getUserId());
+			}
+		}
+		if (users.isEmpty()) {
+			return;
+		}
+		for (long backoff = 100;; backoff = Math.min(backoff * 2, 5000)) {
+			try {
+				this.states.publish(users).block(Listeners.TIMEOUT);
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (this.closing) {
+					// Not committed: delivered again after the restart.
+					throw ex;
+				}
+				logger.warn("Could not publish the consent states of {} users, trying again in {} ms: {}", users.size(),
+						backoff, ex.toString());
+				Thread.sleep(backoff);
+			}
+		}
+	}
+
+	@EventListener(ContextClosedEvent.class)
+	void closing() {
+		this.closing = true;
+	}
+
+}

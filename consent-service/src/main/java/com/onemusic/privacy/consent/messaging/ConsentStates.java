@@ -1,0 +1,97 @@
+package com.onemusic.privacy.consent.messaging;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.kafka.core.KafkaTemplate;
+
+import com.onemusic.privacy.consent.ledger.ConsentLedger;
+import com.onemusic.privacy.consent.ledger.ConsentStatus;
+import com.onemusic.privacy.events.ConsentStateRecorded;
+import com.onemusic.privacy.events.ScopeConsentState;
+import com.onemusic.privacy.events.Topics;
+
+/**
+ * Publishes users' consent states on the compacted topic
+ * {@code privacy.consent-state.v1}: the state as the ledger holds it when it is read, or
+ * a tombstone for a user without a ledger. A state read later is never older than one
+ * read before (the ledger is append-only), so the state published last for a user is the
+ * newest, which is the one compaction keeps.
+ */
+public class ConsentStates {
+
+	/** Users whose ledgers are read at once. */
+	private static final int READS_IN_PARALLEL = 16;
+
+	private final ConsentLedger ledger;
+
+	private final KafkaTemplate<String, Object> kafka;
+
+	private final Clock clock;
+
+	public ConsentStates(ConsentLedger ledger, KafkaTemplate<String, Object> kafka, Clock clock) {
+		this.ledger = ledger;
+		this.kafka = kafka;
+		this.clock = clock;
+	}
+
+	/**
+	 * Reads the users' ledgers and publishes their states.
+	 * @param users the users
+	 * @return completion once Kafka acknowledged every state
+	 */
+	public Mono<Void> publish(Collection<String> users) {
+		return Flux.fromIterable(users)
+			.flatMapSequential((user) -> this.ledger.current(user).map((current) -> state(user, current)),
+					READS_IN_PARALLEL)
+			// Sent in the order read; one user is read once.
+			.map((state) -> this.kafka.send(Topics.CONSENT_STATE.name(), state.userId, state.value))
+			.collectList()
+			.flatMap(ConsentStates::acknowledged);
+	}
+
+	/**
+	 * Publishes the tombstone of a user whose ledger was deleted.
+	 * @param userId the user
+	 * @return completion once Kafka acknowledged it
+	 */
+	public Mono<Void> deleted(String userId) {
+		return acknowledged(List.of(this.kafka.send(Topics.CONSENT_STATE.name(), userId, null)));
+	}
+
+	private static Mono<Void> acknowledged(List<? extends CompletableFuture<?>> sends) {
+		return Mono.fromFuture(CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)));
+	}
+
+	private State state(String userId, ConsentLedger.Current current) {
+		if (current.sequence() == 0) {
+			return new State(userId, null);
+		}
+		List<ScopeConsentState> scopes = current.states()
+			.values()
+			.stream()
+			.map((state) -> new ScopeConsentState(state.scope(), state.status() == ConsentStatus.GRANTED,
+					state.policyVersion(), state.sequence(), state.occurredAt()))
+			.toList();
+		return new State(userId,
+				ConsentStateRecorded.newBuilder()
+					.setEventId(UUID.randomUUID())
+					.setOccurredAt(this.clock.instant())
+					.setUserId(userId)
+					.setSequence(current.sequence())
+					.setScopes(scopes)
+					.build());
+	}
+
+	/** A user's state to publish; null for a tombstone. */
+	private record State(String userId, ConsentStateRecorded value) {
+
+	}
+
+}
