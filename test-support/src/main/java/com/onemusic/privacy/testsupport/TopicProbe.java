@@ -43,6 +43,28 @@ public final class TopicProbe {
 	}
 
 	/**
+	 * Publishes many Avro records with one producer, in the order given, and waits until
+	 * all are acknowledged.
+	 * @param topic the topic
+	 * @param records the records by key
+	 */
+	public static void publishAll(String topic, Map<String, ?> records) {
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all");
+		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
+				new AvroSerializer<>(null, registry(), false))) {
+			List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+			records.forEach((key, value) -> sent.add(producer.send(new ProducerRecord<>(topic, key, value))));
+			for (java.util.concurrent.Future<?> send : sent) {
+				send.get(30, TimeUnit.SECONDS);
+			}
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not publish to " + topic, ex);
+		}
+	}
+
+	/**
 	 * Publishes an Avro record to one partition.
 	 * @param topic the topic
 	 * @param partition the partition, or null for the one the key chooses

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -52,6 +53,7 @@ import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
 import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.DeletionRequested;
 import com.onemusic.privacy.events.PolicyVersionPublished;
 import com.onemusic.privacy.events.Topics;
@@ -61,10 +63,14 @@ import com.onemusic.privacy.platform.messaging.RejectedRecord;
 import com.onemusic.privacy.platform.mongo.DuplicateKeys;
 
 /**
- * Feeds the {@link ConsentView} from ConsentChanged, PolicyVersionPublished and
- * DeletionRequested. Every instance reads every partition of the three topics (each
- * instance decides shares for any user, so each needs every withdrawal at once), from the
- * position stored with the view, and stores the position it reached every second.
+ * Feeds the {@link ConsentView} from ConsentChanged, ConsentStateRecorded,
+ * PolicyVersionPublished and DeletionRequested. Every instance reads every partition of
+ * the four topics (each instance decides shares for any user, so each needs every
+ * withdrawal at once), from the position stored with the view, and stores the position it
+ * reached every second. The compacted state topic holds every user's latest state however
+ * old, so a view that starts afresh, or whose position on the changes topic fell behind
+ * that topic's retention, still has every consent once it has read the states; a
+ * tombstone there (the user's ledger was deleted) makes the view forget the user.
  *
  * <p>
  * Partitions added to the topics while it runs are found within
@@ -89,8 +95,8 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 	/** Users written at once while a batch is taken. */
 	static final int USERS_IN_PARALLEL = 32;
 
-	static final List<String> TOPICS = List.of(Topics.CONSENT_CHANGED.name(), Topics.POLICY_PUBLISHED.name(),
-			Topics.DELETION_REQUESTED.name());
+	static final List<String> TOPICS = List.of(Topics.CONSENT_CHANGED.name(), Topics.CONSENT_STATE.name(),
+			Topics.POLICY_PUBLISHED.name(), Topics.DELETION_REQUESTED.name());
 
 	private final ConsentView view;
 
@@ -331,6 +337,14 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 			else if (record.value() instanceof ConsentChanged changed) {
 				byUser.computeIfAbsent(changed.getUserId(), (user) -> new ArrayList<>()).add(changed);
 			}
+			else if (record.value() instanceof ConsentStateRecorded state) {
+				byUser.computeIfAbsent(state.getUserId(), (user) -> new ArrayList<>()).add(state);
+			}
+			else if (record.value() == null) {
+				// A tombstone of the state topic (problem() let nothing else through).
+				byUser.computeIfAbsent(record.key(), (user) -> new ArrayList<>())
+					.add(new ConsentView.LedgerDeleted(record.key()));
+			}
 			else if (record.value() instanceof DeletionRequested deletion) {
 				byUser.computeIfAbsent(deletion.getUserId(), (user) -> new ArrayList<>()).add(deletion);
 			}
@@ -375,14 +389,17 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 	/** Why a record cannot be taken, or null. */
 	private static RuntimeException problem(ConsumerRecord<String, Object> record) {
 		Object value = record.value();
-		if (value instanceof ConsentChanged || value instanceof PolicyVersionPublished
-				|| value instanceof DeletionRequested) {
+		if (value instanceof ConsentChanged || value instanceof ConsentStateRecorded
+				|| value instanceof PolicyVersionPublished || value instanceof DeletionRequested) {
 			return null;
 		}
 		DeserializationException unreadable = SerializationUtils.getExceptionFromHeader(record,
 				SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, new LogAccessor(ConsentFeed.class));
 		if (unreadable != null) {
 			return unreadable;
+		}
+		if (value == null && record.key() != null && record.topic().equals(Topics.CONSENT_STATE.name())) {
+			return null;
 		}
 		return new RejectedRecord("Record at offset " + record.offset() + " of " + record.topic() + " is "
 				+ ((value != null) ? "a " + value.getClass().getSimpleName() : "empty")
@@ -446,7 +463,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		Instant at = this.clock.instant();
 		Map<TopicPartition, Long> ends;
 		synchronized (this.probeLock) {
-			Set<TopicPartition> partitions = Set.copyOf(this.processed.keySet());
+			Set<TopicPartition> partitions = probed();
 			assignAtLeast(partitions);
 			ends = this.ends.endOffsets(partitions, Listeners.TIMEOUT);
 		}
@@ -460,6 +477,22 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 			}
 		}
 		settle();
+	}
+
+	/**
+	 * The partitions a probe reads the ends of: all, but those of the state topic only
+	 * until the view was complete once. From then on every change a state carries has
+	 * come on the changes topic first (consent-service publishes a state after reading
+	 * the change from there), so decisions need not wait for the states too.
+	 */
+	private Set<TopicPartition> probed() {
+		if (this.completeAsOf == null) {
+			return Set.copyOf(this.processed.keySet());
+		}
+		return this.processed.keySet()
+			.stream()
+			.filter((partition) -> !partition.topic().equals(Topics.CONSENT_STATE.name()))
+			.collect(Collectors.toUnmodifiableSet());
 	}
 
 	/**

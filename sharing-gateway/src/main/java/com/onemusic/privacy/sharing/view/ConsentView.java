@@ -19,11 +19,13 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 
 import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.ConsentStatus;
 import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.DeletionRequested;
 import com.onemusic.privacy.events.MaterialChange;
 import com.onemusic.privacy.events.PolicyVersionPublished;
+import com.onemusic.privacy.events.ScopeConsentState;
 import com.onemusic.privacy.platform.mongo.DuplicateKeys;
 import com.onemusic.privacy.sharing.Deadlines;
 
@@ -105,21 +107,37 @@ public class ConsentView {
 	}
 
 	/**
-	 * Takes one user's consent changes and deletion requests into the view, in one write.
-	 * Changes without a ledger sequence (published by other backend services before
-	 * consent-service recorded them) are not consents yet: consent-service checks them
-	 * and publishes them again with their sequence.
+	 * Takes one user's consent changes, consent states and deletion requests into the
+	 * view, in one write. Changes without a ledger sequence (published by other backend
+	 * services before consent-service recorded them) are not consents yet:
+	 * consent-service checks them and publishes them again with their sequence. A state
+	 * merges like the changes of its scopes (the higher sequence wins per scope), so
+	 * states and changes taken in any order give the same view. A {@link LedgerDeleted}
+	 * makes the view forget the user: the document is deleted.
 	 * @param userId the user
-	 * @param events the user's ConsentChanged and DeletionRequested events, in order
+	 * @param events the user's ConsentChanged, ConsentStateRecorded, LedgerDeleted and
+	 * DeletionRequested, in order
 	 * @return completion
 	 */
 	public Mono<Void> apply(String userId, List<Object> events) {
 		List<UnaryOperator<UserState>> changes = new java.util.ArrayList<>();
+		boolean forgets = false;
 		for (Object event : events) {
 			if (event instanceof ConsentChanged changed && changed.getSequence() != null) {
 				ConsentState change = new ConsentState(changed.getScope(), changed.getStatus() == ConsentStatus.GRANTED,
 						changed.getPolicyVersion(), changed.getSequence(), changed.getOccurredAt());
 				changes.add((state) -> state.with(change));
+			}
+			else if (event instanceof ConsentStateRecorded recorded) {
+				for (ScopeConsentState scope : recorded.getScopes()) {
+					ConsentState change = new ConsentState(scope.getScope(), scope.getGranted(),
+							scope.getPolicyVersion(), scope.getSequence(), scope.getChangedAt());
+					changes.add((state) -> state.with(change));
+				}
+			}
+			else if (event instanceof LedgerDeleted) {
+				changes.add((state) -> UserState.empty(userId));
+				forgets = true;
 			}
 			else if (event instanceof DeletionRequested deletion) {
 				boolean closure = deletion.getKind() == DeletionKind.ACCOUNT_CLOSURE;
@@ -137,7 +155,7 @@ public class ConsentView {
 				next = change.apply(next);
 			}
 			return next;
-		});
+		}, forgets);
 	}
 
 	/**
@@ -162,11 +180,19 @@ public class ConsentView {
 
 	/**
 	 * Changes a user's stored state and then the cache: read, merge, write back under an
-	 * optimistic version check, again on a conflict with another instance.
+	 * optimistic version check, again on a conflict with another instance. A state the
+	 * view knows nothing of is not stored (a stored one is deleted). After a change that
+	 * forgot the user the cache takes the new state as it is instead of merging it.
 	 */
-	private Mono<Void> change(String userId, UnaryOperator<UserState> change) {
-		return attempt(userId, change, 1).doOnNext((state) -> this.cache.asMap().merge(userId, state, UserState::merge))
-			.then();
+	private Mono<Void> change(String userId, UnaryOperator<UserState> change, boolean forgets) {
+		return attempt(userId, change, 1).doOnNext((state) -> {
+			if (forgets) {
+				this.cache.put(userId, state);
+			}
+			else {
+				this.cache.asMap().merge(userId, state, UserState::merge);
+			}
+		}).then();
 	}
 
 	private Mono<UserState> attempt(String userId, UnaryOperator<UserState> change, int attempt) {
@@ -175,18 +201,26 @@ public class ConsentView {
 			.defaultIfEmpty(new Versioned(UserState.empty(userId), 0))
 			.flatMap((stored) -> {
 				UserState next = change.apply(stored.state());
-				if (next == stored.state() && stored.version() > 0) {
+				boolean unchanged = next == stored.state() && stored.version() > 0;
+				boolean nothingToStore = next.isEmpty() && stored.version() == 0;
+				if (unchanged || nothingToStore) {
 					return Mono.just(next);
 				}
 				Mono<Boolean> written = (stored.version() == 0)
 						? this.mongo.insert(next.toDocument(1), USERS)
 							.thenReturn(true)
 							.onErrorResume(DuplicateKeyException.class, (ex) -> Mono.just(false))
-						: this.mongo
-							.updateFirst(
-									Query.query(Criteria.where("_id").is(userId).and("version").is(stored.version())),
-									setAll(next.toDocument(stored.version() + 1)), USERS)
-							.map((result) -> result.getModifiedCount() == 1);
+						: next.isEmpty()
+								? this.mongo
+									.remove(Query
+										.query(Criteria.where("_id").is(userId).and("version").is(stored.version())),
+											USERS)
+									.map((result) -> result.getDeletedCount() == 1)
+								: this.mongo
+									.updateFirst(Query
+										.query(Criteria.where("_id").is(userId).and("version").is(stored.version())),
+											setAll(next.toDocument(stored.version() + 1)), USERS)
+									.map((result) -> result.getModifiedCount() == 1);
 				return written.flatMap((ok) -> {
 					if (ok) {
 						return Mono.just(next);
@@ -216,6 +250,16 @@ public class ConsentView {
 	 */
 	public long cachedUsers() {
 		return this.cache.estimatedSize();
+	}
+
+	/**
+	 * A tombstone of the consent-state topic: consent-service deleted the user's ledger
+	 * at the end of its retention period.
+	 *
+	 * @param userId the user
+	 */
+	public record LedgerDeleted(String userId) {
+
 	}
 
 	private record Versioned(UserState state, long version) {

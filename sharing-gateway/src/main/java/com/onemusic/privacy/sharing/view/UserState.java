@@ -31,6 +31,14 @@ public record UserState(String userId, Map<String, ConsentState> consents, List<
 		return new UserState(userId, Map.of(), List.of());
 	}
 
+	/**
+	 * Whether the view knows nothing of the user.
+	 * @return true without consents and deletion requests
+	 */
+	public boolean isEmpty() {
+		return this.consents.isEmpty() && this.erasures.isEmpty();
+	}
+
 	public Optional<ConsentState> consent(String scope) {
 		return Optional.ofNullable(this.consents.get(scope));
 	}
