@@ -2,6 +2,7 @@ package com.onemusic.privacy.anonymizer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.bson.Document;
@@ -18,7 +19,9 @@ import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.anonymizer.profile.Profiles;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
+import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.ConsentStatus;
+import com.onemusic.privacy.events.ScopeConsentState;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.events.UserActivityRecorded;
 import com.onemusic.privacy.platform.PrivacyService;
@@ -73,6 +76,51 @@ class ProfilingTests {
 		assertThat(profile(pseudonym)).as("not profiled after the withdrawal").isNull();
 		assertThat(this.mongo.count(Query.query(Criteria.where("userId").is(pseudonym)), AnalyticsIngestion.COLLECTION)
 			.block(WAIT)).as("events are still stored, de-identified").isGreaterThanOrEqualTo(3);
+	}
+
+	/**
+	 * The profiling consent in a user's state on the compacted state topic (how a consent
+	 * older than the changes topic's retention is known) counts like a change, by
+	 * sequence number: a state with an older one than the change taken does nothing.
+	 */
+	@Test
+	void theProfilingConsentInAUsersStateCountsLikeAChange() {
+		String user = "u-" + UUID.randomUUID();
+		String before = play(user);
+		await().atMost(WAIT).until(() -> stored(before) != null);
+		String pseudonym = stored(before).getString("userId");
+		state(user, 5, true);
+
+		await().atMost(WAIT).until(() -> {
+			play(user);
+			return profile(pseudonym) != null;
+		});
+		consent(user, ConsentStatus.WITHDRAWN, 6);
+		await().atMost(WAIT).until(() -> profile(pseudonym) == null);
+		// The older state again, then a tombstone: neither brings the profile back.
+		state(user, 5, true);
+		TopicProbe.publish(Topics.CONSENT_STATE.name(), user, null);
+		state(user, 7, false);
+		await().atMost(WAIT)
+			.until(() -> this.mongo.findById(pseudonym, Document.class, Profiles.CONSENTS)
+				.map((held) -> held.get("sequence", Number.class).longValue())
+				.block(WAIT) == 7L);
+		String after = play(user);
+		await().atMost(WAIT).until(() -> stored(after) != null);
+		assertThat(profile(pseudonym)).isNull();
+	}
+
+	private static void state(String user, long sequence, boolean granted) {
+		TopicProbe
+			.publish(Topics.CONSENT_STATE.name(), user, ConsentStateRecorded.newBuilder()
+				.setEventId(UUID.randomUUID())
+				.setOccurredAt(Instant.now())
+				.setUserId(user)
+				.setSequence(sequence)
+				.setScopes(List.of(
+						new ScopeConsentState("purpose.marketing-push", true, "2026.01", sequence, Instant.now()),
+						new ScopeConsentState("purpose.user-profiling", granted, "2026.01", sequence, Instant.now())))
+				.build());
 	}
 
 	private String play(String user) {

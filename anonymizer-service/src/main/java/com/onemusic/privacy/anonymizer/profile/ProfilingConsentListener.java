@@ -1,17 +1,24 @@
 package com.onemusic.privacy.anonymizer.profile;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 import com.onemusic.privacy.anonymizer.AnonymizerProperties;
 import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.ConsentStatus;
 import com.onemusic.privacy.platform.messaging.Listeners;
+import com.onemusic.privacy.platform.messaging.RejectedRecord;
 
 /**
  * Follows the profiling consent as consent-service publishes it (with the ledger's
  * sequence number; changes other services publish without one come back from
- * consent-service with it).
+ * consent-service with it): from the changes, and from the users' states on the compacted
+ * state topic, which hold consents older than the changes topic's retention (so a service
+ * that starts afresh learns of them). Both count by sequence number, so whichever comes
+ * first, the newer wins.
  */
 @Component
 class ProfilingConsentListener {
@@ -32,6 +39,26 @@ class ProfilingConsentListener {
 		}
 		this.profiles.consentChanged(event.getUserId(), event.getStatus() == ConsentStatus.GRANTED, event.getSequence())
 			.block(Listeners.TIMEOUT);
+	}
+
+	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).CONSENT_STATE.name()}")
+	void on(ConsumerRecord<String, Object> record) {
+		// A tombstone: the ledger of a closed account was deleted, long after the
+		// closure erased the user's data here.
+		if (record.value() == null) {
+			return;
+		}
+		if (!(record.value() instanceof ConsentStateRecorded state)) {
+			throw new RejectedRecord("Record at offset " + record.offset() + " of " + record.topic() + " is a "
+					+ record.value().getClass().getSimpleName() + ", not a ConsentStateRecorded");
+		}
+		state.getScopes()
+			.stream()
+			.filter((scope) -> this.scope.equals(scope.getScope()))
+			.findFirst()
+			.ifPresent(
+					(scope) -> this.profiles.consentChanged(state.getUserId(), scope.getGranted(), scope.getSequence())
+						.block(Listeners.TIMEOUT));
 	}
 
 }

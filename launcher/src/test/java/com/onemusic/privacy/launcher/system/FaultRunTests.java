@@ -77,8 +77,8 @@ class FaultRunTests {
 			"permission.notifications");
 
 	/** Topics the services consume, each of which gets the four kinds of poison. */
-	private static final List<Topic<String, ?>> CONSUMED = List.of(Topics.CONSENT_CHANGED, Topics.POLICY_PUBLISHED,
-			Topics.DELETION_REQUESTED, Topics.ERASURE_PROGRESS, Topics.DSR_REQUESTS,
+	private static final List<Topic<String, ?>> CONSUMED = List.of(Topics.CONSENT_CHANGED, Topics.CONSENT_STATE,
+			Topics.POLICY_PUBLISHED, Topics.DELETION_REQUESTED, Topics.ERASURE_PROGRESS, Topics.DSR_REQUESTS,
 			Topics.CONSENT_WITHDRAWAL_REQUESTED, Topics.EXPORT_REQUESTED, Topics.EXPORT_FRAGMENTS,
 			Topics.SHARING_DECISIONS, Topics.ANALYTICS_EVENTS_RAW);
 
