@@ -119,6 +119,38 @@ class ConsentStateTopicTests {
 		});
 	}
 
+	/**
+	 * A change with a sequence number that the ledger does not hold (another system
+	 * publishing as if it were the ledger) publishes nothing: above all no tombstone,
+	 * which would make consent views forget the user.
+	 */
+	@Test
+	void aSequencedChangeTheLedgerDoesNotHoldPublishesNoState() {
+		String user = ConsentApiTests.user();
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
+				ConsentChanged.newBuilder()
+					.setEventId(UUID.randomUUID())
+					.setOccurredAt(Instant.now())
+					.setUserId(user)
+					.setScope("permission.camera")
+					.setStatus(ConsentStatus.GRANTED)
+					.setPolicyVersion("2026.01")
+					.setMethod(ConsentMethod.EXPLICIT_TICK)
+					.setSourceSystem("consent-service")
+					.setSequence(7L)
+					.build());
+		// A change of the same user after it, on the same partition: once its state is
+		// there, the one before was handled.
+		ConsentApiTests.put(this.web, user,
+				ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")));
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(last(user).getSequence()).isEqualTo(1L));
+		assertThat(states(user)).extracting(ConsumerRecord::value)
+			.as("one state, of the ledger's change, and no tombstone")
+			.singleElement()
+			.isNotNull();
+	}
+
 	private static List<ConsumerRecord<String, Object>> states(String user) {
 		return TopicProbe.read(Topics.CONSENT_STATE.name(), (record) -> user.equals(record.key()), 1, WAIT);
 	}

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -19,10 +20,12 @@ import com.onemusic.privacy.events.Topics;
 
 /**
  * Publishes users' consent states on the compacted topic
- * {@code privacy.consent-state.v1}: the state as the ledger holds it when it is read, or
- * a tombstone for a user without a ledger. A state read later is never older than one
- * read before (the ledger is append-only), so the state published last for a user is the
- * newest, which is the one compaction keeps.
+ * {@code privacy.consent-state.v1}: the state as the ledger holds it when it is read. A
+ * state read later is never older than one read before (the ledger is append-only), so
+ * the state published last for a user is the newest, which is the one compaction keeps. A
+ * user without a ledger gets nothing (a change with a sequence number that the ledger
+ * does not hold was not the ledger's); the tombstone comes only from the deletion of a
+ * closed account's ledger ({@link #deleted}).
  */
 public class ConsentStates {
 
@@ -48,12 +51,15 @@ public class ConsentStates {
 	 */
 	public Mono<Void> publish(Collection<String> users) {
 		return Flux.fromIterable(users)
-			.flatMapSequential((user) -> this.ledger.current(user).map((current) -> state(user, current)),
-					READS_IN_PARALLEL)
-			// Sent in the order read; one user is read once.
-			.map((state) -> this.kafka.send(Topics.CONSENT_STATE.name(), state.userId, state.value))
+			.flatMapSequential((user) -> this.ledger.current(user)
+				.filter((current) -> current.sequence() > 0)
+				.map((current) -> state(user, current)), READS_IN_PARALLEL)
 			.collectList()
-			.flatMap(ConsentStates::acknowledged);
+			// Sent off the database driver's threads (a send may wait for metadata).
+			.publishOn(Schedulers.boundedElastic())
+			.flatMap((states) -> acknowledged(states.stream()
+				.map((state) -> this.kafka.send(Topics.CONSENT_STATE.name(), state.getUserId(), state))
+				.toList()));
 	}
 
 	/**
@@ -62,36 +68,28 @@ public class ConsentStates {
 	 * @return completion once Kafka acknowledged it
 	 */
 	public Mono<Void> deleted(String userId) {
-		return acknowledged(List.of(this.kafka.send(Topics.CONSENT_STATE.name(), userId, null)));
+		return Mono.defer(() -> acknowledged(List.of(this.kafka.send(Topics.CONSENT_STATE.name(), userId, null))))
+			.subscribeOn(Schedulers.boundedElastic());
 	}
 
 	private static Mono<Void> acknowledged(List<? extends CompletableFuture<?>> sends) {
 		return Mono.fromFuture(CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)));
 	}
 
-	private State state(String userId, ConsentLedger.Current current) {
-		if (current.sequence() == 0) {
-			return new State(userId, null);
-		}
+	private ConsentStateRecorded state(String userId, ConsentLedger.Current current) {
 		List<ScopeConsentState> scopes = current.states()
 			.values()
 			.stream()
 			.map((state) -> new ScopeConsentState(state.scope(), state.status() == ConsentStatus.GRANTED,
 					state.policyVersion(), state.sequence(), state.occurredAt()))
 			.toList();
-		return new State(userId,
-				ConsentStateRecorded.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(this.clock.instant())
-					.setUserId(userId)
-					.setSequence(current.sequence())
-					.setScopes(scopes)
-					.build());
-	}
-
-	/** A user's state to publish; null for a tombstone. */
-	private record State(String userId, ConsentStateRecorded value) {
-
+		return ConsentStateRecorded.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(this.clock.instant())
+			.setUserId(userId)
+			.setSequence(current.sequence())
+			.setScopes(scopes)
+			.build();
 	}
 
 }
