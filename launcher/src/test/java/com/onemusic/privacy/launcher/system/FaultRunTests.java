@@ -36,6 +36,7 @@ import tools.jackson.databind.JsonNode;
 import com.onemusic.privacy.consent.ConsentServiceApplication;
 import com.onemusic.privacy.dsr.DsrServiceApplication;
 import com.onemusic.privacy.events.ConsentChanged;
+import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.Topic;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.launcher.LocalSystem;
@@ -503,6 +504,51 @@ class FaultRunTests {
 				ledgerEntries + " entries, " + records + " records (" + (records - eventIds.size())
 						+ " redelivered with the same event id), " + notPublished + " unpublished, " + doubled
 						+ " with two event ids");
+
+		// Every user's last state on the compacted state topic is the ledger's state
+		// (once
+		// the state publisher has caught up: it may still be behind after the faults).
+		Map<String, Set<String>> current = new HashMap<>();
+		for (String user : users) {
+			Set<String> scopes = new HashSet<>();
+			this.api
+				.get(url(ConsentServiceApplication.NAME, "/users/" + user + "/consents"), operator, "X-Access-Reason",
+						"fault run check")
+				.json()
+				.path("consents")
+				.forEach((consent) -> scopes.add(consent.path("scope").asString() + "/"
+						+ consent.path("status").asString() + "/" + consent.path("sequence").asLong()));
+			current.put(user, scopes);
+		}
+		long stale;
+		long statesRead;
+		long stateDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+		while (true) {
+			Map<String, Set<String>> lastStates = new HashMap<>();
+			statesRead = 0;
+			for (Object value : readAll(Topics.CONSENT_STATE.name(), infrastructure)) {
+				if (value instanceof ConsentStateRecorded state && users.contains(state.getUserId())) {
+					statesRead++;
+					lastStates.put(state.getUserId(),
+							state.getScopes()
+								.stream()
+								.map((scope) -> scope.getScope() + "/" + (scope.getGranted() ? "GRANTED" : "WITHDRAWN")
+										+ "/" + scope.getSequence())
+								.collect(java.util.stream.Collectors.toSet()));
+				}
+			}
+			stale = current.entrySet()
+				.stream()
+				.filter((user) -> !user.getValue().isEmpty() && !user.getValue().equals(lastStates.get(user.getKey())))
+				.count();
+			if (stale == 0 || System.nanoTime() > stateDeadline) {
+				break;
+			}
+			sleep(1000);
+		}
+		invariant("every user's last state on the compacted state topic is the ledger's", stale == 0,
+				users.size() + " users, " + statesRead + " states of theirs on the topic, " + stale
+						+ " users whose last state is not the ledger's");
 
 		// No share allowed after its withdrawal was acknowledged.
 		long late = 0;
