@@ -97,11 +97,20 @@ public class ConsentHeads {
 	 * @return the head
 	 */
 	Mono<Snapshot> forWrite(String userId) {
-		Snapshot known;
-		synchronized (this.recent) {
-			known = this.recent.get(userId);
-		}
+		Snapshot known = inMemory(userId);
 		return (known != null) ? Mono.just(known) : stored(userId);
+	}
+
+	/**
+	 * This instance's latest head of a user: the snapshot after the last entry it
+	 * recorded or read, or null.
+	 * @param userId the user
+	 * @return the snapshot, or null
+	 */
+	Snapshot inMemory(String userId) {
+		synchronized (this.recent) {
+			return this.recent.get(userId);
+		}
 	}
 
 	/**

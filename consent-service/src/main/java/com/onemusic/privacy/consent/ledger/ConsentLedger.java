@@ -360,6 +360,22 @@ public class ConsentLedger {
 	}
 
 	/**
+	 * A user's state, at least as of a sequence number: this instance's latest snapshot
+	 * of the user when it is that far (no database read), else where the ledger stands
+	 * now ({@link #current(String)}).
+	 * @param userId the user
+	 * @param atLeast the sequence number the state must reflect at least
+	 * @return the state
+	 */
+	public Mono<Current> current(String userId, long atLeast) {
+		Snapshot known = this.heads.inMemory(userId);
+		if (known != null && known.sequence() >= atLeast) {
+			return Mono.just(new Current(known.sequence(), known.states()));
+		}
+		return current(userId);
+	}
+
+	/**
 	 * Checks a user's hash chain.
 	 * @param userId the user
 	 * @return the verification

@@ -1,8 +1,8 @@
 package com.onemusic.privacy.consent.messaging;
 
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -18,8 +18,10 @@ import com.onemusic.privacy.platform.messaging.Listeners;
 
 /**
  * Keeps {@code privacy.consent-state.v1} current: for every ConsentChanged the ledger
- * published (those with a sequence number), the user's state is read from the ledger and
- * published, once per user and batch, before the batch's offsets are committed.
+ * published (those with a sequence number), the user's state, at least as of that change,
+ * is published, once per user and batch, before the batch's offsets are committed. The
+ * state is this instance's latest snapshot of the user when it reaches the change (the
+ * instance recorded it: no database read), else it is read from the ledger.
  *
  * <p>
  * In a consumer group of its own, so it reads every change once, whichever instance; and
@@ -52,12 +54,13 @@ class ConsentStatePublisher {
 	}
 
 	@KafkaListener(id = "consentStatePublisher", groupId = GROUP,
-			topics = "#{T(com.onemusic.privacy.events.Topics).CONSENT_CHANGED.name()}", batch = "true")
+			topics = "#{T(com.onemusic.privacy.events.Topics).CONSENT_CHANGED.name()}", batch = "true",
+			properties = { "fetch.min.bytes=65536", "fetch.max.wait.ms=200" })
 	void on(List<ConsumerRecord<String, Object>> records) throws InterruptedException {
-		Set<String> users = new LinkedHashSet<>();
+		Map<String, Long> users = new LinkedHashMap<>();
 		for (ConsumerRecord<String, Object> record : records) {
 			if (record.value() instanceof ConsentChanged changed && changed.getSequence() != null) {
-				users.add(changed.getUserId());
+				users.merge(changed.getUserId(), changed.getSequence(), Math::max);
 			}
 		}
 		if (users.isEmpty()) {

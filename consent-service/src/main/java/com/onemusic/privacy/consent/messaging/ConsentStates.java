@@ -1,8 +1,8 @@
 package com.onemusic.privacy.consent.messaging;
 
 import java.time.Clock;
-import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
@@ -45,15 +45,16 @@ public class ConsentStates {
 	}
 
 	/**
-	 * Reads the users' ledgers and publishes their states.
-	 * @param users the users
+	 * Publishes the users' states, each at least as of a sequence number: this instance's
+	 * latest snapshot of the user when it is that far, else read from the ledger.
+	 * @param users the sequence number each user's state must reflect at least, by user
 	 * @return completion once Kafka acknowledged every state
 	 */
-	public Mono<Void> publish(Collection<String> users) {
-		return Flux.fromIterable(users)
-			.flatMapSequential((user) -> this.ledger.current(user)
+	public Mono<Void> publish(Map<String, Long> users) {
+		return Flux.fromIterable(users.entrySet())
+			.flatMapSequential((user) -> this.ledger.current(user.getKey(), user.getValue())
 				.filter((current) -> current.sequence() > 0)
-				.map((current) -> state(user, current)), READS_IN_PARALLEL)
+				.map((current) -> state(user.getKey(), current)), READS_IN_PARALLEL)
 			.collectList()
 			// Sent off the database driver's threads (a send may wait for metadata).
 			.publishOn(Schedulers.boundedElastic())

@@ -83,6 +83,26 @@ class ConsentLedgerInstancesTests {
 		assertThat(verification.valid()).isTrue();
 	}
 
+	/**
+	 * The state published for a change is at least as of that change: an instance's
+	 * memory serves when it is that far, and when the other instance wrote since, the
+	 * state comes from the ledger.
+	 */
+	@Test
+	void theStateAsOfAChangeIsReadFromTheLedgerWhenThisInstancesMemoryIsBehind() {
+		String user = "u-" + UUID.randomUUID();
+		assertThat(change(this.first, user, "permission.camera", ConsentStatus.GRANTED)).isEqualTo(1);
+		assertThat(change(this.second, user, "permission.photos", ConsentStatus.GRANTED)).isEqualTo(2);
+
+		ConsentLedger.Current asOfTwo = this.first.current(user, 2).block(WAIT);
+		assertThat(asOfTwo.sequence()).isEqualTo(2);
+		assertThat(asOfTwo.states()).containsOnlyKeys("permission.camera", "permission.photos");
+		assertThat(this.second.current(user, 2).block(WAIT).states()).containsOnlyKeys("permission.camera",
+				"permission.photos");
+		assertThat(this.first.current("u-" + UUID.randomUUID(), 1).block(WAIT).sequence()).as("a user without a ledger")
+			.isZero();
+	}
+
 	private static long change(ConsentLedger ledger, String user, String scope, ConsentStatus status) {
 		ConsentLedger.Recorded recorded = record(ledger, user, scope, status);
 		assertThat(recorded.changed()).as("%s %s recorded", scope, status).isTrue();
