@@ -17,14 +17,23 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.http.HttpStatus;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.consent.ledger.ClosedAccounts;
+import com.onemusic.privacy.consent.ledger.ConsentCommand;
 import com.onemusic.privacy.consent.ledger.ConsentHead;
 import com.onemusic.privacy.consent.ledger.ConsentHeads;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentProjection;
+import com.onemusic.privacy.consent.ledger.ConsentRefused;
+import com.onemusic.privacy.consent.ledger.ConsentRules;
 import com.onemusic.privacy.consent.messaging.ConsentStates;
+import com.onemusic.privacy.consent.policy.PolicyService;
+import com.onemusic.privacy.consent.scope.ScopeCatalog;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
 import com.onemusic.privacy.events.ConsentStateRecorded;
@@ -36,10 +45,12 @@ import com.onemusic.privacy.events.ErasureStepReported;
 import com.onemusic.privacy.events.ErasureStepStatus;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PlatformAutoConfiguration;
+import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -66,6 +77,15 @@ class ConsentMessagingTests {
 
 	@Autowired
 	private ConsentStates states;
+
+	@Autowired
+	private ClosedAccounts closedAccounts;
+
+	@Autowired
+	private ScopeCatalog catalog;
+
+	@Autowired
+	private PolicyService policies;
 
 	@Test
 	void aConsentChangedFromAnotherServiceIsRecordedOnceAndRepublishedWithItsSequence() {
@@ -153,6 +173,69 @@ class ConsentMessagingTests {
 			.expectBody()
 			.jsonPath("$.consents[?(@.effective==true)]")
 			.isEmpty();
+	}
+
+	/**
+	 * A closed account takes no change any more, from the API (422 account-closed,
+	 * nothing written) or from another service's event (dead-lettered with the reason),
+	 * also on an instance whose stored head predates the closure mark.
+	 */
+	@Test
+	void aClosedAccountTakesNoChangeAnyMore() {
+		String user = ConsentApiTests.user();
+		ConsentApiTests.put(this.web, user,
+				ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")));
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, closure(user, "dsr-" + UUID.randomUUID()));
+		TopicProbe.read(Topics.ERASURE_PROGRESS.name(), (record) -> user.equals(record.key()), 1, WAIT);
+
+		ServiceChecks.assertProblem(this.web.put()
+			.uri("/users/{user}/consents", user)
+			.bodyValue(ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("permission.camera", "GRANTED")))
+			.exchange(), HttpStatus.UNPROCESSABLE_CONTENT, "account-closed");
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
+				submission(user, "permission.location", ConsentStatus.GRANTED));
+		var dead = TopicProbe.readRaw(Topics.CONSENT_CHANGED.deadLetterTopic(), (record) -> user.equals(record.key()),
+				1, WAIT);
+		assertThat(dead).singleElement()
+			.satisfies((record) -> assertThat(
+					new String(record.headers().lastHeader(PlatformAutoConfiguration.ROOT_CAUSE_HEADER).value(),
+							StandardCharsets.UTF_8))
+				.contains("ACCOUNT_CLOSED"));
+		assertThat(this.ledger.entries(user).count().block(WAIT)).as("the grant and the closure only").isEqualTo(2L);
+
+		// A head stored before heads carried the mark (as an earlier release wrote it),
+		// read by an instance that has not seen the user: the one-time marking of closed
+		// accounts' heads, run again here, sets it.
+		await().atMost(WAIT)
+			.until(() -> Optional
+				.ofNullable(this.mongo.findById(user, Document.class, ConsentHead.COLLECTION).block(WAIT))
+				.map((head) -> head.get("sequence", Number.class).longValue() == 2L)
+				.orElse(false));
+		this.mongo
+			.updateFirst(Query.query(Criteria.where("_id").is(user)), new Update().unset("closed"),
+					ConsentHead.COLLECTION)
+			.block(WAIT);
+		this.mongo
+			.remove(Query.query(Criteria.where("_id").is(ClosedAccounts.HEADS_MIGRATION)), ConsentProjection.MIGRATIONS)
+			.block(WAIT);
+		this.closedAccounts.createIndexes().block(WAIT);
+		ConsentHeads freshHeads = new ConsentHeads(this.mongo, 1000);
+		try {
+			ConsentLedger otherInstance = new ConsentLedger(this.mongo, freshHeads,
+					new ConsentRules(this.catalog, 14, 50), this.policies, (entry) -> {
+					}, Clock.systemUTC());
+			ConsentCommand grant = new ConsentCommand(user, "2026.01",
+					com.onemusic.privacy.consent.ledger.ConsentMethod.SETTINGS_TOGGLE, "test", Instant.now(), null,
+					null, null, List.of(new ConsentCommand.Requested("permission.camera",
+							com.onemusic.privacy.consent.ledger.ConsentStatus.GRANTED)),
+					null);
+			assertThatExceptionOfType(ConsentRefused.class).isThrownBy(() -> otherInstance.record(grant).block(WAIT))
+				.satisfies((refused) -> assertThat(refused.reason()).isEqualTo(ConsentRefused.Reason.ACCOUNT_CLOSED));
+		}
+		finally {
+			freshHeads.close();
+		}
+		assertThat(this.ledger.entries(user).count().block(WAIT)).isEqualTo(2L);
 	}
 
 	/**

@@ -18,10 +18,12 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param hash the hash of that entry
  * @param birthDate the last birth date submitted for the user, or null
  * @param states the state of each scope after that entry
+ * @param closed whether an entry up to that one closed the account (null on heads stored
+ * before it was recorded: {@link ClosedAccounts} marks those of closed accounts once)
  */
 @Document(ConsentHead.COLLECTION)
-public record ConsentHead(@Id String userId, long sequence, String hash, LocalDate birthDate,
-		List<ConsentState> states) {
+public record ConsentHead(@Id String userId, long sequence, String hash, LocalDate birthDate, List<ConsentState> states,
+		Boolean closed) {
 
 	public static final String COLLECTION = "consent_heads";
 

@@ -175,7 +175,8 @@ public class ConsentHeads {
 					new Update().set("sequence", snapshot.sequence())
 						.set("hash", snapshot.hash())
 						.set("birthDate", snapshot.birthDate())
-						.set("states", new ArrayList<>(snapshot.states().values()))));
+						.set("states", new ArrayList<>(snapshot.states().values()))
+						.set("closed", snapshot.closed())));
 		return bulk.execute().then();
 	}
 

@@ -131,6 +131,11 @@ public class ConsentLedger {
 	private Mono<Recorded> attempt(ConsentCommand command, PolicyHistory history, int attempt) {
 		return writeSnapshot(command.userId(), attempt).flatMap((snapshot) -> {
 			Instant now = this.clock.instant();
+			if (snapshot.closed()) {
+				return Mono.error(new ConsentRefused(ConsentRefused.Reason.ACCOUNT_CLOSED, "The account of user "
+						+ command.userId()
+						+ " is closed: its consents were withdrawn with the closure and no change is recorded any more"));
+			}
 			List<ConsentCommand.Requested> effective = this.rules.plan(command, snapshot.states(), history,
 					snapshot.birthDate(), now);
 			if (effective.isEmpty()) {
@@ -164,7 +169,7 @@ public class ConsentLedger {
 		return forRequest(userId, "deletion:" + requestId, ConsentMethod.ACCOUNT_CLOSURE, reason, (scope) -> true,
 				(withdrawn, snapshot) -> new ErasureReport(requestId, UUID.randomUUID(),
 						Map.of("withdrawn", (long) withdrawn, "ledgerEntriesKept", snapshot.sequence() + 1),
-						List.of(new ErasureReport.Retained("consent ledger", kept, deletedOn))));
+						List.of(new ErasureReport.Retained("consent ledger", kept, deletedOn)), closure));
 	}
 
 	/**
@@ -180,7 +185,7 @@ public class ConsentLedger {
 		return forRequest(userId, "withdrawal:" + requestId, ConsentMethod.DATA_SUBJECT_REQUEST,
 				"consent withdrawal request " + requestId, scopes::contains,
 				(withdrawn, snapshot) -> new ErasureReport(requestId, UUID.randomUUID(),
-						Map.of("withdrawn", (long) withdrawn), List.of()));
+						Map.of("withdrawn", (long) withdrawn), List.of(), false));
 	}
 
 	private Mono<LedgerEntry> forRequest(String userId, String key, ConsentMethod method, String reason,

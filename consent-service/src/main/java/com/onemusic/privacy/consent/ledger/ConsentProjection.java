@@ -52,7 +52,7 @@ public class ConsentProjection {
 	static final String MIGRATION = "consent_state.latest";
 
 	/** Where one-time conversions record that they are done. */
-	static final String MIGRATIONS = "consent_migrations";
+	public static final String MIGRATIONS = "consent_migrations";
 
 	private static final Logger logger = LoggerFactory.getLogger(ConsentProjection.class);
 

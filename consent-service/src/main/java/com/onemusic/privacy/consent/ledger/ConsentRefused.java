@@ -51,7 +51,9 @@ public class ConsentRefused extends RuntimeException {
 		/** Only the system records changes with this method. */
 		METHOD_NOT_ALLOWED(true),
 		/** A minor's consent needs a guardian's. */
-		GUARDIAN_REQUIRED(false);
+		GUARDIAN_REQUIRED(false),
+		/** The account is closed: no change is recorded any more. */
+		ACCOUNT_CLOSED(false);
 
 		private final boolean badInput;
 
