@@ -47,6 +47,7 @@ import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PlatformAutoConfiguration;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
+import com.onemusic.privacy.testsupport.TestTokens;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -183,10 +184,23 @@ class ConsentMessagingTests {
 	@Test
 	void aClosedAccountTakesNoChangeAnyMore() {
 		String user = ConsentApiTests.user();
-		ConsentApiTests.put(this.web, user,
-				ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")));
+		String receiptId = (String) ConsentApiTests
+			.put(this.web, user,
+					ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")))
+			.get("receiptId");
+		WebTestClient asService = TestTokens.as(this.web,
+				TestTokens.withScopes("app-backend", "consent:read", "consent:write", "users:any"));
+		asService.get().uri("/users/{user}/consents", user).exchange().expectStatus().isOk();
 		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, closure(user, "dsr-" + UUID.randomUUID()));
 		TopicProbe.read(Topics.ERASURE_PROGRESS.name(), (record) -> user.equals(record.key()), 1, WAIT);
+
+		// Kept isolated: only the privacy officers' scope reads it.
+		for (String path : List.of("/users/" + user + "/consents", "/users/" + user + "/consents/history",
+				"/users/" + user + "/ledger/verification", "/receipts/" + receiptId)) {
+			ServiceChecks.assertProblem(asService.get().uri(path).header("X-Access-Reason", "test").exchange(),
+					HttpStatus.GONE, "account-closed");
+			this.web.get().uri(path).header("X-Access-Reason", "test").exchange().expectStatus().isOk();
+		}
 
 		ServiceChecks.assertProblem(this.web.put()
 			.uri("/users/{user}/consents", user)

@@ -123,6 +123,17 @@ public class ClosedAccounts {
 	}
 
 	/**
+	 * Until when a closed account's ledger is kept.
+	 * @param userId the user
+	 * @return the instant it is deleted after, or empty when the account is not closed
+	 * (or its ledger is gone)
+	 */
+	public Mono<Instant> keptUntil(String userId) {
+		return this.mongo.findById(userId, Document.class, COLLECTION)
+			.map((closed) -> closed.getDate("deleteAfter").toInstant());
+	}
+
+	/**
 	 * Deletes the ledgers whose retention period is over.
 	 * @return how many accounts' ledgers were deleted
 	 */

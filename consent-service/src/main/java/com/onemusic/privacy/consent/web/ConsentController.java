@@ -58,13 +58,16 @@ class ConsentController {
 
 	private final AuditTrail audit;
 
+	private final ClosedAccountReads closed;
+
 	ConsentController(ConsentLedger ledger, PolicyService policies, ScopeCatalog catalog,
-			ObjectProvider<OutboxRelay> relay, AuditTrail audit) {
+			ObjectProvider<OutboxRelay> relay, AuditTrail audit, ClosedAccountReads closed) {
 		this.ledger = ledger;
 		this.policies = policies;
 		this.catalog = catalog;
 		this.relay = SingletonSupplier.of(relay::getIfAvailable);
 		this.audit = audit;
+		this.closed = closed;
 	}
 
 	/**
@@ -146,6 +149,7 @@ class ConsentController {
 			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason,
 			@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE_TIME) Instant at) {
 		return Callers.mayActFor(userId)
+			.then(this.closed.mayRead(userId))
 			.then(this.audit.revealed("VIEW_CONSENTS", null, userId, reason))
 			.then(this.ledger.state(userId, at))
 			.zipWith(this.policies.history())
@@ -160,6 +164,7 @@ class ConsentController {
 			@RequestHeader(name = AuditTrail.REASON_HEADER, required = false) String reason) {
 		ConsentRules.checkUserId(userId);
 		return Callers.mayActFor(userId)
+			.then(this.closed.mayRead(userId))
 			.then(this.audit.revealed("VIEW_CONSENT_HISTORY", null, userId, reason))
 			.thenMany(this.ledger.entries(userId))
 			.map(HistoryEntry::of)
@@ -169,7 +174,7 @@ class ConsentController {
 	/** Checks the user's hash chain and names the first broken link. */
 	@GetMapping("/users/{userId}/ledger/verification")
 	Mono<ChainVerification> verification(@PathVariable String userId) {
-		return Callers.mayActFor(userId).then(this.ledger.verify(userId));
+		return Callers.mayActFor(userId).then(this.closed.mayRead(userId)).then(this.ledger.verify(userId));
 	}
 
 }

@@ -24,17 +24,23 @@ class ReceiptController {
 
 	private final ConsentReceipts receipts;
 
-	ReceiptController(ConsentLedger ledger, PolicyService policies, ConsentReceipts receipts) {
+	private final ClosedAccountReads closed;
+
+	ReceiptController(ConsentLedger ledger, PolicyService policies, ConsentReceipts receipts,
+			ClosedAccountReads closed) {
 		this.ledger = ledger;
 		this.policies = policies;
 		this.receipts = receipts;
+		this.closed = closed;
 	}
 
 	@GetMapping("/receipts/{receiptId}")
 	Mono<Map<String, Object>> receipt(@PathVariable String receiptId) {
 		return this.ledger.byReceipt(receiptId)
 			.switchIfEmpty(Mono.error(() -> ApiProblem.notFound("unknown-receipt", "No receipt '" + receiptId + "'")))
-			.flatMap((entry) -> Callers.mayActFor(entry.userId()).thenReturn(entry))
+			.flatMap((entry) -> Callers.mayActFor(entry.userId())
+				.then(this.closed.mayRead(entry.userId()))
+				.thenReturn(entry))
 			.zipWith(this.policies.history())
 			.map((result) -> this.receipts.render(result.getT1(),
 					result.getT2().find(result.getT1().policyVersion()).orElseThrow()));
