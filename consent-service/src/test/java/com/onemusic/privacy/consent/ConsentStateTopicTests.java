@@ -101,16 +101,7 @@ class ConsentStateTopicTests {
 		String user = ConsentApiTests.user();
 		TopicProbe.publishRaw(Topics.CONSENT_CHANGED.name(), user, new byte[] { 9, 9, 9, 9, 9, 9 });
 		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
-				ConsentChanged.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(user)
-					.setScope("permission.camera")
-					.setStatus(ConsentStatus.GRANTED)
-					.setPolicyVersion("2026.01")
-					.setMethod(ConsentMethod.OS_PERMISSION_PROMPT)
-					.setSourceSystem("app-backend")
-					.build());
+				cameraGranted(user, ConsentMethod.OS_PERMISSION_PROMPT, "app-backend", null));
 
 		await().atMost(WAIT).untilAsserted(() -> assertThat(last(user).getSequence()).isEqualTo(1L));
 		assertThat(last(user).getScopes()).singleElement().satisfies((scope) -> {
@@ -128,17 +119,7 @@ class ConsentStateTopicTests {
 	void aSequencedChangeTheLedgerDoesNotHoldPublishesNoState() {
 		String user = ConsentApiTests.user();
 		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
-				ConsentChanged.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(user)
-					.setScope("permission.camera")
-					.setStatus(ConsentStatus.GRANTED)
-					.setPolicyVersion("2026.01")
-					.setMethod(ConsentMethod.EXPLICIT_TICK)
-					.setSourceSystem("consent-service")
-					.setSequence(7L)
-					.build());
+				cameraGranted(user, ConsentMethod.EXPLICIT_TICK, "consent-service", 7L));
 		// A change of the same user after it, on the same partition: once its state is
 		// there, the one before was handled.
 		ConsentApiTests.put(this.web, user,
@@ -149,6 +130,21 @@ class ConsentStateTopicTests {
 			.as("one state, of the ledger's change, and no tombstone")
 			.singleElement()
 			.isNotNull();
+	}
+
+	/** The camera permission granted, as another system publishes it. */
+	private static ConsentChanged cameraGranted(String user, ConsentMethod method, String sourceSystem, Long sequence) {
+		return ConsentChanged.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setScope("permission.camera")
+			.setStatus(ConsentStatus.GRANTED)
+			.setPolicyVersion("2026.01")
+			.setMethod(method)
+			.setSourceSystem(sourceSystem)
+			.setSequence(sequence)
+			.build();
 	}
 
 	private static List<ConsumerRecord<String, Object>> states(String user) {
