@@ -11,6 +11,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.onemusic.privacy.consent.messaging.ConsentStatePublisher;
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
 import com.onemusic.privacy.events.ConsentStateRecorded;
@@ -113,23 +117,58 @@ class ConsentStateTopicTests {
 	/**
 	 * A change with a sequence number that the ledger does not hold (another system
 	 * publishing as if it were the ledger) publishes nothing: above all no tombstone,
-	 * which would make consent views forget the user.
+	 * which would make consent views forget the user. States come only from the ledger.
 	 */
 	@Test
-	void aSequencedChangeTheLedgerDoesNotHoldPublishesNoState() {
+	void aSequencedChangeTheLedgerDoesNotHoldPublishesNoState() throws Exception {
 		String user = ConsentApiTests.user();
 		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
 				cameraGranted(user, ConsentMethod.EXPLICIT_TICK, "consent-service", 7L));
-		// A change of the same user after it, on the same partition: once its state is
-		// there, the one before was handled.
+		awaitStatePublisherPast(endOffsets(Topics.CONSENT_CHANGED.name()));
+		assertThat(TopicProbe.read(Topics.CONSENT_STATE.name(), (record) -> user.equals(record.key()), 1,
+				Duration.ofSeconds(2)))
+			.as("nothing published for a user without a ledger")
+			.isEmpty();
+
 		ConsentApiTests.put(this.web, user,
 				ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")));
-
 		await().atMost(WAIT).untilAsserted(() -> assertThat(last(user).getSequence()).isEqualTo(1L));
-		assertThat(states(user)).extracting(ConsumerRecord::value)
-			.as("one state, of the ledger's change, and no tombstone")
-			.singleElement()
-			.isNotNull();
+		assertThat(states(user)).extracting(ConsumerRecord::value).allSatisfy((value) -> {
+			assertThat(value).as("no tombstone").isNotNull();
+			assertThat(((ConsentStateRecorded) value).getScopes()).extracting(ScopeConsentState::getScope)
+				.as("the ledger's state, without the change it does not hold")
+				.containsExactly("purpose.marketing-push");
+		});
+	}
+
+	private static Map<TopicPartition, Long> endOffsets(String topic) {
+		try (KafkaConsumer<String, byte[]> consumer = TopicProbe.rawConsumer()) {
+			List<TopicPartition> partitions = consumer.partitionsFor(topic)
+				.stream()
+				.map((partition) -> new TopicPartition(topic, partition.partition()))
+				.toList();
+			return consumer.endOffsets(partitions);
+		}
+	}
+
+	/**
+	 * Waits until the state publisher's group has committed every record up to the
+	 * offsets.
+	 */
+	private static void awaitStatePublisherPast(Map<TopicPartition, Long> ends) throws Exception {
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers()))) {
+			await().atMost(WAIT).until(() -> {
+				Map<TopicPartition, OffsetAndMetadata> committed = admin
+					.listConsumerGroupOffsets(ConsentStatePublisher.GROUP)
+					.partitionsToOffsetAndMetadata()
+					.get();
+				return ends.entrySet()
+					.stream()
+					.allMatch((end) -> end.getValue() == 0 || (committed.get(end.getKey()) != null
+							&& committed.get(end.getKey()).offset() >= end.getValue()));
+			});
+		}
 	}
 
 	/** The camera permission granted, as another system publishes it. */

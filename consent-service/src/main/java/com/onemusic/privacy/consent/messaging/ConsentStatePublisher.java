@@ -39,9 +39,10 @@ import com.onemusic.privacy.platform.messaging.Listeners;
  * acknowledged.
  */
 @Component
-class ConsentStatePublisher {
+public class ConsentStatePublisher {
 
-	static final String GROUP = "consent-service-state";
+	/** Its consumer group. */
+	public static final String GROUP = "consent-service-state";
 
 	private static final Logger logger = LoggerFactory.getLogger(ConsentStatePublisher.class);
 
