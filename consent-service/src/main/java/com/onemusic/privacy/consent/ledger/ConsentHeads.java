@@ -103,7 +103,7 @@ public class ConsentHeads {
 
 	/**
 	 * This instance's latest head of a user: the snapshot after the last entry it
-	 * recorded or read, or null.
+	 * recorded, or null.
 	 * @param userId the user
 	 * @return the snapshot, or null
 	 */
