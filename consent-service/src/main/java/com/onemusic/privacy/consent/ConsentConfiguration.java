@@ -12,7 +12,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.KafkaException;
+import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.util.backoff.FixedBackOff;
 
 import org.springframework.http.HttpMethod;
 import com.onemusic.privacy.consent.ledger.ClosedAccounts;
@@ -22,6 +27,7 @@ import com.onemusic.privacy.consent.ledger.ConsentProjection;
 import com.onemusic.privacy.consent.ledger.ConsentRules;
 import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.consent.messaging.ConsentEvents;
+import com.onemusic.privacy.consent.messaging.ConsentStatePublisher;
 import com.onemusic.privacy.consent.messaging.ConsentStates;
 import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
@@ -85,6 +91,22 @@ class ConsentConfiguration {
 	MongoOutboxSource<PolicyVersion> policyOutbox(ReactiveMongoTemplate mongo) {
 		return new MongoOutboxSource<>("policy versions", mongo, PolicyVersion.class, PolicyVersion.COLLECTION,
 				PolicyVersion::version, ConsentEvents::of);
+	}
+
+	/**
+	 * The state publisher's container retries a batch it could not publish every second
+	 * until it can, its consumer paused and polled meanwhile (it stays in the group), and
+	 * never dead-letters: its records are the changes every other consumer reads too.
+	 */
+	@Bean(ConsentStatePublisher.RETRIES)
+	ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> consentStateRetries() {
+		return (container) -> {
+			DefaultErrorHandler retries = new DefaultErrorHandler((record, ex) -> {
+				throw new IllegalStateException("Consent states are retried until published", ex);
+			}, new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS));
+			retries.setLogLevel(KafkaException.Level.WARN);
+			container.setCommonErrorHandler(retries);
+		};
 	}
 
 	@Bean

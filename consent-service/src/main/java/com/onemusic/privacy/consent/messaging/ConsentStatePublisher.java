@@ -5,11 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -34,9 +29,10 @@ import com.onemusic.privacy.platform.messaging.Listeners;
  * <p>
  * Records other than the ledger's own changes are left to
  * {@code ConsentSubmissionListener} (which records submissions and dead-letters what it
- * cannot read). A failure to read the ledger or to publish is tried again, the batch
- * held, until it works: the batch is not committed before every state in it is
- * acknowledged.
+ * cannot read). A batch is committed only once every state in it is acknowledged; one
+ * that fails (the database or Kafka unreachable) is tried again every second until it
+ * works, never dead-lettered, its consumer paused and polled meanwhile so that it stays
+ * in the group ({@link #RETRIES}, the container's error handler).
  */
 @Component
 public class ConsentStatePublisher {
@@ -44,11 +40,10 @@ public class ConsentStatePublisher {
 	/** Its consumer group. */
 	public static final String GROUP = "consent-service-state";
 
-	private static final Logger logger = LoggerFactory.getLogger(ConsentStatePublisher.class);
+	/** The bean that gives its container the error handler that retries. */
+	public static final String RETRIES = "consentStateRetries";
 
 	private final ConsentStates states;
-
-	private volatile boolean closing;
 
 	ConsentStatePublisher(ConsentStates states) {
 		this.states = states;
@@ -56,8 +51,8 @@ public class ConsentStatePublisher {
 
 	@KafkaListener(id = "consentStatePublisher", groupId = GROUP,
 			topics = "#{T(com.onemusic.privacy.events.Topics).CONSENT_CHANGED.name()}", batch = "true",
-			properties = { "fetch.min.bytes=65536", "fetch.max.wait.ms=200" })
-	void on(List<ConsumerRecord<String, Object>> records) throws InterruptedException {
+			properties = { "fetch.min.bytes=65536", "fetch.max.wait.ms=200" }, containerPostProcessor = RETRIES)
+	void on(List<ConsumerRecord<String, Object>> records) {
 		Map<String, Long> users = new LinkedHashMap<>();
 		for (ConsumerRecord<String, Object> record : records) {
 			if (record.value() instanceof ConsentChanged changed && changed.getSequence() != null) {
@@ -67,26 +62,7 @@ public class ConsentStatePublisher {
 		if (users.isEmpty()) {
 			return;
 		}
-		for (long backoff = 100;; backoff = Math.min(backoff * 2, 5000)) {
-			try {
-				this.states.publish(users).block(Listeners.TIMEOUT);
-				return;
-			}
-			catch (RuntimeException ex) {
-				if (this.closing) {
-					// Not committed: delivered again after the restart.
-					throw ex;
-				}
-				logger.warn("Could not publish the consent states of {} users, trying again in {} ms: {}", users.size(),
-						backoff, ex.toString());
-				Thread.sleep(backoff);
-			}
-		}
-	}
-
-	@EventListener(ContextClosedEvent.class)
-	void closing() {
-		this.closing = true;
+		this.states.publish(users).block(Listeners.TIMEOUT);
 	}
 
 }
