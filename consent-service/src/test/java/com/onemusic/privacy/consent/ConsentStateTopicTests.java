@@ -57,6 +57,8 @@ class ConsentStateTopicTests {
 			Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(state, changes)).all().get();
 			assertThat(configs.get(state).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
 				.isEqualTo(TopicConfig.CLEANUP_POLICY_COMPACT);
+			assertThat(configs.get(state).get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value()).isEqualTo("2592000000");
+			assertThat(configs.get(state).get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value()).isEqualTo("604800000");
 			assertThat(configs.get(changes).get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
 				.isEqualTo(TopicConfig.CLEANUP_POLICY_DELETE);
 		}

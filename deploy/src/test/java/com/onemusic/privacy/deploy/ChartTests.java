@@ -206,7 +206,8 @@ class ChartTests {
 				assertThat(declared.map("spec", "config")).as(topic.name())
 					.containsEntry("cleanup.policy", "compact")
 					.containsEntry("retention.ms", -1)
-					.containsEntry("delete.retention.ms", 2592000000L);
+					.containsEntry("delete.retention.ms", 2592000000L)
+					.containsEntry("max.compaction.lag.ms", 604800000);
 				assertThat(deadLetters.map("spec", "config")).as(topic.deadLetterTopic())
 					.doesNotContainKey("cleanup.policy");
 			}

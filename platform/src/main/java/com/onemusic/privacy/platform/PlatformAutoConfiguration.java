@@ -1,6 +1,7 @@
 package com.onemusic.privacy.platform;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -75,7 +76,12 @@ public class PlatformAutoConfiguration {
 		for (Topic<String, ?> topic : Topics.all()) {
 			NewTopic created = new NewTopic(topic.name(), properties.partitions(), properties.replicationFactor());
 			if (topic.compacted()) {
-				created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+				// As the chart declares them: tombstones kept 30 days (a consumer behind
+				// by
+				// less sees them), replaced records compacted away within 7 days.
+				created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+						TopicConfig.DELETE_RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(30).toMillis()),
+						TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis())));
 			}
 			topics.add(created);
 			topics.add(new NewTopic(topic.deadLetterTopic(), properties.partitions(), properties.replicationFactor()));
