@@ -55,9 +55,7 @@ class ProfilingTests {
 	void aProfileIsBuiltOnlyWithConsentAndDeletedOnWithdrawal() {
 		String user = "u-" + UUID.randomUUID();
 		// No consent yet: stored, not profiled.
-		String before = play(user);
-		await().atMost(WAIT).until(() -> stored(before) != null);
-		String pseudonym = stored(before).getString("userId");
+		String pseudonym = pseudonymAfterAnEvent(user);
 		assertThat(profile(pseudonym)).isNull();
 		consent(user, ConsentStatus.GRANTED, 1);
 
@@ -86,9 +84,7 @@ class ProfilingTests {
 	@Test
 	void theProfilingConsentInAUsersStateCountsLikeAChange() {
 		String user = "u-" + UUID.randomUUID();
-		String before = play(user);
-		await().atMost(WAIT).until(() -> stored(before) != null);
-		String pseudonym = stored(before).getString("userId");
+		String pseudonym = pseudonymAfterAnEvent(user);
 		state(user, 5, true);
 
 		await().atMost(WAIT).until(() -> {
@@ -121,6 +117,16 @@ class ProfilingTests {
 						new ScopeConsentState("purpose.marketing-push", true, "2026.01", sequence, Instant.now()),
 						new ScopeConsentState("purpose.user-profiling", granted, "2026.01", sequence, Instant.now())))
 				.build());
+	}
+
+	/**
+	 * Plays once for the user, waits until the event is stored, and answers its
+	 * pseudonym.
+	 */
+	private String pseudonymAfterAnEvent(String user) {
+		String eventId = play(user);
+		await().atMost(WAIT).until(() -> stored(eventId) != null);
+		return stored(eventId).getString("userId");
 	}
 
 	private String play(String user) {

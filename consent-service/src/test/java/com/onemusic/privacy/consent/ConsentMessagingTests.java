@@ -29,6 +29,7 @@ import com.onemusic.privacy.consent.ledger.ConsentHead;
 import com.onemusic.privacy.consent.ledger.ConsentHeads;
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
 import com.onemusic.privacy.consent.ledger.ConsentProjection;
+import com.onemusic.privacy.consent.ledger.OneTimeMigrations;
 import com.onemusic.privacy.consent.ledger.ConsentRefused;
 import com.onemusic.privacy.consent.ledger.ConsentRules;
 import com.onemusic.privacy.consent.messaging.ConsentStates;
@@ -184,10 +185,7 @@ class ConsentMessagingTests {
 	@Test
 	void aClosedAccountTakesNoChangeAnyMore() {
 		String user = ConsentApiTests.user();
-		String receiptId = (String) ConsentApiTests
-			.put(this.web, user,
-					ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")))
-			.get("receiptId");
+		String receiptId = grantMarketing(user);
 		WebTestClient asService = TestTokens.as(this.web,
 				TestTokens.withScopes("app-backend", "consent:read", "consent:write", "users:any"));
 		asService.get().uri("/users/{user}/consents", user).exchange().expectStatus().isOk();
@@ -230,7 +228,7 @@ class ConsentMessagingTests {
 					ConsentHead.COLLECTION)
 			.block(WAIT);
 		this.mongo
-			.remove(Query.query(Criteria.where("_id").is(ClosedAccounts.HEADS_MIGRATION)), ConsentProjection.MIGRATIONS)
+			.remove(Query.query(Criteria.where("_id").is(ClosedAccounts.HEADS_MIGRATION)), OneTimeMigrations.COLLECTION)
 			.block(WAIT);
 		this.closedAccounts.createIndexes().block(WAIT);
 		ConsentHeads freshHeads = new ConsentHeads(this.mongo, 1000);
@@ -260,10 +258,7 @@ class ConsentMessagingTests {
 	@Test
 	void aClosedAccountsLedgerIsDeletedWhenItsRetentionPeriodEnds() {
 		String user = ConsentApiTests.user();
-		String receiptId = (String) ConsentApiTests
-			.put(this.web, user,
-					ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")))
-			.get("receiptId");
+		String receiptId = grantMarketing(user);
 		String requestId = "dsr-" + UUID.randomUUID();
 		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, closure(user, requestId));
 		ErasureStepReported step = (ErasureStepReported) TopicProbe
@@ -321,6 +316,14 @@ class ConsentMessagingTests {
 			.expectBody()
 			.jsonPath("$.length()")
 			.isEqualTo(0);
+	}
+
+	/** Grants the user marketing push through the API; the receipt id. */
+	private String grantMarketing(String user) {
+		return (String) ConsentApiTests
+			.put(this.web, user,
+					ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("purpose.marketing-push", "GRANTED")))
+			.get("receiptId");
 	}
 
 	/** The value of the user's last record on the state topic (null: a tombstone). */

@@ -90,16 +90,13 @@ public class ClosedAccounts {
 	 * forward through a closure entry sets it.
 	 */
 	private Mono<Void> markClosedHeads() {
-		return this.mongo.exists(Query.query(Criteria.where("_id").is(HEADS_MIGRATION)), ConsentProjection.MIGRATIONS)
-			.flatMap((done) -> done ? Mono.empty()
-					: this.mongo.find(new Query(), Document.class, COLLECTION)
-						.map((closed) -> closed.getString("_id"))
-						.buffer(500)
-						.concatMap((users) -> this.mongo.updateMulti(Query.query(Criteria.where("_id").in(users)),
-								new Update().set("closed", true), ConsentHead.COLLECTION))
-						.then(this.mongo.save(new Document("_id", HEADS_MIGRATION).append("at", new java.util.Date()),
-								ConsentProjection.MIGRATIONS))
-						.then());
+		return OneTimeMigrations.once(this.mongo, HEADS_MIGRATION,
+				this.mongo.find(new Query(), Document.class, COLLECTION)
+					.map((closed) -> closed.getString("_id"))
+					.buffer(500)
+					.concatMap((users) -> this.mongo.updateMulti(Query.query(Criteria.where("_id").in(users)),
+							new Update().set("closed", true), ConsentHead.COLLECTION))
+					.then());
 	}
 
 	/**

@@ -51,9 +51,6 @@ public class ConsentProjection {
 	/** The one-time conversion of rows written before {@code latest}. */
 	static final String MIGRATION = "consent_state.latest";
 
-	/** Where one-time conversions record that they are done. */
-	public static final String MIGRATIONS = "consent_migrations";
-
 	private static final Logger logger = LoggerFactory.getLogger(ConsentProjection.class);
 
 	private final ReactiveMongoTemplate mongo;
@@ -146,11 +143,7 @@ public class ConsentProjection {
 	 * completion is recorded so later starts do not look again.
 	 */
 	private Mono<Void> migrateFlatRows() {
-		return this.mongo.exists(Query.query(Criteria.where("_id").is(MIGRATION)), MIGRATIONS)
-			.flatMap((done) -> done ? Mono.empty()
-					: convertFlatRows().then(this.mongo
-						.save(new org.bson.Document("_id", MIGRATION).append("at", new Date()), MIGRATIONS)
-						.then()));
+		return OneTimeMigrations.once(this.mongo, MIGRATION, convertFlatRows());
 	}
 
 	/**

@@ -128,7 +128,7 @@ class ConsentProjectionTests {
 				.append("policyOrder", 1L), ConsentProjection.COLLECTION)
 			.block(WAIT);
 		this.mongo
-			.remove(Query.query(Criteria.where("_id").is(ConsentProjection.MIGRATION)), ConsentProjection.MIGRATIONS)
+			.remove(Query.query(Criteria.where("_id").is(ConsentProjection.MIGRATION)), OneTimeMigrations.COLLECTION)
 			.block(WAIT);
 		this.projection.createIndexes().block(WAIT);
 		assertThat(row(user, "permission.camera")).doesNotContainKeys("status", "sequence", "policyVersion");
