@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -178,6 +181,92 @@ final class InProcess {
 		CpuShares after = CpuShares.now().without(CpuShares.DRIVER_THREAD);
 		return new Load(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed, other.get(),
 				after.since(before, driverCpu.get()));
+	}
+
+	/**
+	 * Sends requests at a fixed rate, whatever the answers take (an open loop): request
+	 * {@code i} is due at {@code start + i / rate}, and its latency is counted from when
+	 * it was due, not from when a thread was free to send it, so a server that falls
+	 * behind shows in the latencies instead of slowing the load down (no coordinated
+	 * omission).
+	 * @param perSecond requests per second
+	 * @param seconds how long to send
+	 * @param connections how many requests may be in flight at once; requests due while
+	 * all are busy wait, and the wait counts
+	 * @param request what is sent
+	 * @return what was measured; its rate is the answers per second achieved
+	 * @throws InterruptedException when interrupted
+	 */
+	static Load driveAtRate(double perSecond, int seconds, int connections, Request request)
+			throws InterruptedException {
+		List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+		AtomicLong other = new AtomicLong();
+		AtomicLong driverCpu = new AtomicLong();
+		List<Thread> workers = Collections.synchronizedList(new ArrayList<>());
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(connections, connections, 0, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread worker = new Thread(() -> {
+						try {
+							task.run();
+						}
+						finally {
+							driverCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+						}
+					}, CpuShares.DRIVER_THREAD + (workers.size() + 1));
+					workers.add(worker);
+					return worker;
+				});
+		CpuShares before = CpuShares.now();
+		long start = System.nanoTime();
+		long total = (long) (perSecond * seconds);
+		Thread dispatcher = new Thread(() -> {
+			for (long i = 0; i < total; i++) {
+				long due = start + (long) (i * 1e9 / perSecond);
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					LockSupport.parkNanos(wait);
+				}
+				pool.execute(() -> {
+					try {
+						int status = request.send();
+						latencies.add(System.nanoTime() - due);
+						if (status != 200) {
+							other.incrementAndGet();
+						}
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					catch (Exception ex) {
+						other.incrementAndGet();
+					}
+				});
+			}
+			driverCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+		}, CpuShares.DRIVER_THREAD + "dispatcher");
+		dispatcher.start();
+		dispatcher.join();
+		pool.shutdown();
+		pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
+		double elapsed = (System.nanoTime() - start) / 1e9;
+		// Each worker adds what it used as it ends.
+		for (Thread worker : List.copyOf(workers)) {
+			worker.join();
+		}
+		CpuShares after = CpuShares.now().without(CpuShares.DRIVER_THREAD);
+		return new Load(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed, other.get(),
+				after.since(before, driverCpu.get()));
+	}
+
+	/**
+	 * The median of some values.
+	 * @param values the values
+	 * @return the median
+	 */
+	static double median(List<Double> values) {
+		List<Double> sorted = values.stream().sorted().toList();
+		int middle = sorted.size() / 2;
+		return (sorted.size() % 2 == 1) ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
 	}
 
 	/**

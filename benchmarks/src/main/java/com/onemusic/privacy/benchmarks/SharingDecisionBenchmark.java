@@ -50,6 +50,16 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  * number of clients over real HTTP. Everything shares the machine. Arguments: seconds per
  * measurement (default 20), warm-up seconds (default 10), clients (default 16),
  * withdrawals to time (default 100).
+ *
+ * <p>
+ * Each level of clients runs {@code -Drounds=N} rounds (default 3) of both endpoints, in
+ * alternating order, and reports the median of the rounds' throughput ratios: the
+ * machine's other load moves both figures between runs far more than any change does.
+ * Then, in an open loop (requests sent at a fixed rate, latency counted from when each
+ * was due), both endpoints at fractions of the trivial endpoint's throughput at the last
+ * level ({@code -Drates=0.1,0.3,0.6}): the latency a decision has at a given load rather
+ * than at saturation, where a closed loop's latency is only the number of clients divided
+ * by the throughput.
  */
 public final class SharingDecisionBenchmark {
 
@@ -117,33 +127,51 @@ public final class SharingDecisionBenchmark {
 		System.out.printf("warm-up %d s at %d clients, each endpoint%n", warmup, clients);
 		level("/benchmark/echo", clients, warmup);
 		level("/shares", clients, warmup);
-		System.out.printf("%-22s %8s %10s %10s %8s %8s %8s%n", "endpoint", "clients", "requests", "req/s", "p50 ms",
-				"p99 ms", "max ms");
+		int rounds = Integer.getInteger("rounds", 3);
+		double topTrivial = 0;
 		for (int level : levels) {
-			Result trivial = level("/benchmark/echo", level, seconds);
-			print("trivial (echo)", level, trivial);
-			System.out.println(CpuShares.perUnit(trivial.cpu, trivial.requests, "request"));
-			Waits before = waits();
-			Operations operationsBefore = this.operations.get();
-			double probesBefore = probes();
-			Result decisions = level("/shares", level, seconds);
-			Operations operationsAfter = this.operations.get();
-			double probesAfter = probes();
-			print("share decision", level, decisions);
-			System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
-			Waits after = waits();
-			System.out.printf("  of which, on average: waiting for the view %.2f ms, for Kafka's ack %.2f ms%n",
-					after.viewMeanSince(before), after.recordMeanSince(before));
-			System.out.println(operationsAfter.perUnitSince(operationsBefore, decisions.requests, "decision"));
-			System.out.printf("  reads of the consent topics' end offsets (view probes) per decision: %.2f%n",
-					(probesAfter - probesBefore) / Math.max(1, decisions.requests));
-			System.out.printf(
-					"  %d clients: decision throughput / trivial %.0f %% (target >= 60 %%);"
-							+ " decision p99 %.1f ms (target < 10 ms)%n",
-					level, 100 * decisions.perSecond / trivial.perSecond, decisions.p99);
-			if (decisions.other > 0) {
-				System.out.printf("  (%d decisions answered other than 200)%n", decisions.other);
+			System.out.printf("%d clients, %d round(s), the endpoints' order alternating:%n", level, rounds);
+			System.out.printf("%-22s %8s %10s %10s %8s %8s %8s%n", "endpoint", "clients", "requests", "req/s", "p50 ms",
+					"p99 ms", "max ms");
+			List<Double> ratios = new ArrayList<>();
+			List<Double> trivials = new ArrayList<>();
+			List<Double> p99s = new ArrayList<>();
+			for (int round = 0; round < rounds; round++) {
+				Result trivial = null;
+				if (round % 2 == 0) {
+					trivial = trivial(level, seconds);
+				}
+				Result decisions = decisions(level, seconds);
+				if (trivial == null) {
+					trivial = trivial(level, seconds);
+				}
+				ratios.add(decisions.perSecond / trivial.perSecond);
+				trivials.add(trivial.perSecond);
+				p99s.add(decisions.p99);
 			}
+			topTrivial = InProcess.median(trivials);
+			System.out.printf(
+					"  %d clients: decision throughput / trivial, median of %d round(s) %.0f %% (each: %s; target >= 60 %%);"
+							+ " decision p99, median %.1f ms (target < 10 ms)%n",
+					level, rounds, 100 * InProcess.median(ratios), percents(ratios), InProcess.median(p99s));
+		}
+
+		// Latency at a given load: an open loop at fractions of the trivial endpoint's
+		// throughput, both endpoints at the same rate.
+		for (String fraction : System.getProperty("rates", "0.1,0.3,0.6").split(",")) {
+			double rate = Double.parseDouble(fraction) * topTrivial;
+			InProcess.Load trivial = InProcess.driveAtRate(rate, seconds, 64,
+					() -> post("/benchmark/echo", body()).statusCode());
+			InProcess.Load decisions = InProcess.driveAtRate(rate, seconds, 64,
+					() -> post("/shares", body()).statusCode());
+			System.out.printf(
+					"open loop at %.0f requests/s (%s of the trivial endpoint's %.0f): decisions answered %.0f/s, p50 %.2f ms,"
+							+ " p99 %.2f ms, max %.1f ms%s; trivial answered %.0f/s, p50 %.2f ms, p99 %.2f ms%n",
+					rate, fraction, topTrivial, decisions.perSecond(), decisions.percentile(50),
+					decisions.percentile(99), decisions.percentile(100),
+					(decisions.other() > 0) ? " (" + decisions.other() + " not 200)" : "", trivial.perSecond(),
+					trivial.percentile(50), trivial.percentile(99));
+			System.out.println("  " + CpuShares.perUnit(decisions.cpu(), decisions.latencies().length, "decision"));
 		}
 
 		// Withdrawal to denial, with decisions going on at the same time.
@@ -171,6 +199,38 @@ public final class SharingDecisionBenchmark {
 						+ " p99 %.1f ms, max %.1f ms (target p99 < 1000 ms)%n",
 				withdrawals, InProcess.percentile(lags, 50), InProcess.percentile(lags, 99),
 				InProcess.percentile(lags, 100));
+	}
+
+	private Result trivial(int level, int seconds) throws Exception {
+		Result trivial = level("/benchmark/echo", level, seconds);
+		print("trivial (echo)", level, trivial);
+		System.out.println(CpuShares.perUnit(trivial.cpu, trivial.requests, "request"));
+		return trivial;
+	}
+
+	private Result decisions(int level, int seconds) throws Exception {
+		Waits before = waits();
+		Operations operationsBefore = this.operations.get();
+		double probesBefore = probes();
+		Result decisions = level("/shares", level, seconds);
+		Operations operationsAfter = this.operations.get();
+		double probesAfter = probes();
+		print("share decision", level, decisions);
+		System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
+		Waits after = waits();
+		System.out.printf("  of which, on average: waiting for the view %.2f ms, for Kafka's ack %.2f ms%n",
+				after.viewMeanSince(before), after.recordMeanSince(before));
+		System.out.println(operationsAfter.perUnitSince(operationsBefore, decisions.requests, "decision"));
+		System.out.printf("  reads of the consent topics' end offsets (view probes) per decision: %.2f%n",
+				(probesAfter - probesBefore) / Math.max(1, decisions.requests));
+		if (decisions.other > 0) {
+			System.out.printf("  (%d decisions answered other than 200)%n", decisions.other);
+		}
+		return decisions;
+	}
+
+	private static String percents(List<Double> ratios) {
+		return String.join(", ", ratios.stream().map((ratio) -> String.format("%.0f %%", 100 * ratio)).toList());
 	}
 
 	/** The gateway's timers of a decision's two waits. */
@@ -237,15 +297,17 @@ public final class SharingDecisionBenchmark {
 	}
 
 	private Result level(String path, int clients, int seconds) throws Exception {
-		// Users past the first 1,000 are never withdrawn: every decision is an allowed
-		// share.
-		InProcess.Load load = InProcess.drive(clients, seconds,
-				() -> post(path,
-						BODY.formatted(
-								this.users.get(1000 + ThreadLocalRandom.current().nextInt(this.users.size() - 1000))))
-					.statusCode());
+		InProcess.Load load = InProcess.drive(clients, seconds, () -> post(path, body()).statusCode());
 		return new Result(load.latencies().length, load.perSecond(), load.percentile(50), load.percentile(99),
 				load.percentile(100), load.other(), load.cpu());
+	}
+
+	/**
+	 * A share request of a user past the first 1,000, who are never withdrawn: every
+	 * decision is an allowed share.
+	 */
+	private String body() {
+		return BODY.formatted(this.users.get(1000 + ThreadLocalRandom.current().nextInt(this.users.size() - 1000)));
 	}
 
 	private record Result(long requests, double perSecond, double p50, double p99, double max, long other,
