@@ -39,9 +39,6 @@ public class ClosedAccounts {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClosedAccounts.class);
 
-	/** The one-time marking of closed accounts' heads. */
-	public static final String HEADS_MIGRATION = "consent_heads.closed";
-
 	/** Accounts deleted in one sweep at most; the next sweep takes the rest. */
 	private static final int SWEEP_LIMIT = 1000;
 
@@ -78,25 +75,7 @@ public class ClosedAccounts {
 	 * @return completion
 	 */
 	public Mono<Void> createIndexes() {
-		return this.mongo.indexOps(COLLECTION)
-			.createIndex(new Index().on("deleteAfter", Sort.Direction.ASC))
-			.then(markClosedHeads());
-	}
-
-	/**
-	 * Heads stored before they recorded a closure get the mark when their account is
-	 * closed, once (the completion is recorded): a change planned on such a head would
-	 * not see the closure entry behind it. Heads written since carry it, and a walk
-	 * forward through a closure entry sets it.
-	 */
-	private Mono<Void> markClosedHeads() {
-		return OneTimeMigrations.once(this.mongo, HEADS_MIGRATION,
-				this.mongo.find(new Query(), Document.class, COLLECTION)
-					.map((closed) -> closed.getString("_id"))
-					.buffer(500)
-					.concatMap((users) -> this.mongo.updateMulti(Query.query(Criteria.where("_id").in(users)),
-							new Update().set("closed", true), ConsentHead.COLLECTION))
-					.then());
+		return this.mongo.indexOps(COLLECTION).createIndex(new Index().on("deleteAfter", Sort.Direction.ASC)).then();
 	}
 
 	/**

@@ -18,12 +18,16 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param hash the hash of that entry
  * @param birthDate the last birth date submitted for the user, or null
  * @param states the state of each scope after that entry
- * @param closed whether an entry up to that one closed the account (null on heads stored
- * before it was recorded: {@link ClosedAccounts} marks those of closed accounts once)
+ * @param closed whether an entry up to that one closed the account; to be trusted only
+ * when {@code closedAsOf} is the head's sequence number
+ * @param closedAsOf the sequence number {@code closed} was worked out for. A head stored
+ * before heads carried the mark has none, and a head written by an earlier release
+ * (during a rolling upgrade) moves its sequence number without touching the mark: for
+ * such a head whether the account is closed is looked up ({@link ConsentHeads#stored})
  */
 @Document(ConsentHead.COLLECTION)
 public record ConsentHead(@Id String userId, long sequence, String hash, LocalDate birthDate, List<ConsentState> states,
-		Boolean closed) {
+		Boolean closed, Long closedAsOf) {
 
 	public static final String COLLECTION = "consent_heads";
 

@@ -114,14 +114,25 @@ public class ConsentHeads {
 	}
 
 	/**
-	 * The stored head, which may be behind the ledger.
+	 * The stored head, which may be behind the ledger. Whether the account is closed is
+	 * taken from the head when this release wrote it for its sequence number, else from
+	 * the record of the closure ({@link ClosedAccounts}, kept as long as the ledger): a
+	 * head stored before heads carried the mark, or moved by an earlier release during a
+	 * rolling upgrade, says nothing about a closure.
 	 * @param userId the user
 	 * @return the head, or the empty snapshot
 	 */
 	Mono<Snapshot> stored(String userId) {
 		return this.mongo.findById(userId, ConsentHead.class, ConsentHead.COLLECTION)
-			.map(Snapshot::of)
+			.flatMap((head) -> Boolean.TRUE.equals(head.closed()) || knowsClosure(head)
+					? Mono.just(Snapshot.of(head, Boolean.TRUE.equals(head.closed())))
+					: this.mongo.exists(Query.query(Criteria.where("_id").is(userId)), ClosedAccounts.COLLECTION)
+						.map((closed) -> Snapshot.of(head, closed)))
 			.defaultIfEmpty(Snapshot.empty(userId));
+	}
+
+	private static boolean knowsClosure(ConsentHead head) {
+		return head.closed() != null && head.closedAsOf() != null && head.closedAsOf() == head.sequence();
 	}
 
 	/**
@@ -176,7 +187,8 @@ public class ConsentHeads {
 						.set("hash", snapshot.hash())
 						.set("birthDate", snapshot.birthDate())
 						.set("states", new ArrayList<>(snapshot.states().values()))
-						.set("closed", snapshot.closed())));
+						.set("closed", snapshot.closed())
+						.set("closedAsOf", snapshot.sequence())));
 		return bulk.execute().then();
 	}
 

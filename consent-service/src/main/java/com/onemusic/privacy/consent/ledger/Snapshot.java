@@ -22,11 +22,11 @@ record Snapshot(String userId, long sequence, String hash, LocalDate birthDate, 
 		return new Snapshot(userId, 0, LedgerHash.GENESIS, null, Map.of(), false);
 	}
 
-	static Snapshot of(ConsentHead head) {
+	static Snapshot of(ConsentHead head, boolean closed) {
 		Map<String, ConsentState> states = new TreeMap<>();
 		head.states().forEach((state) -> states.put(state.scope(), state));
 		return new Snapshot(head.userId(), head.sequence(), head.hash(), head.birthDate(),
-				Collections.unmodifiableMap(states), Boolean.TRUE.equals(head.closed()));
+				Collections.unmodifiableMap(states), closed);
 	}
 
 	Snapshot with(LedgerEntry entry) {
