@@ -15,8 +15,9 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.util.backoff.FixedBackOff;
 
 import org.springframework.http.HttpMethod;
@@ -29,6 +30,7 @@ import com.onemusic.privacy.consent.ledger.LedgerEntry;
 import com.onemusic.privacy.consent.messaging.ConsentEvents;
 import com.onemusic.privacy.consent.messaging.ConsentStatePublisher;
 import com.onemusic.privacy.consent.messaging.ConsentStates;
+import com.onemusic.privacy.consent.messaging.StateTransactions;
 import com.onemusic.privacy.consent.policy.PolicyService;
 import com.onemusic.privacy.consent.policy.PolicyVersion;
 import com.onemusic.privacy.consent.receipt.ConsentReceipts;
@@ -94,24 +96,40 @@ class ConsentConfiguration {
 	}
 
 	/**
-	 * The state publisher's container retries a batch it could not publish every second
-	 * until it can, its consumer paused and polled meanwhile (it stays in the group), and
+	 * The transactional producer of consent states.
+	 */
+	@Bean(destroyMethod = "close")
+	StateTransactions stateTransactions(ProducerFactory<Object, Object> producerFactory) {
+		return new StateTransactions(producerFactory);
+	}
+
+	/**
+	 * The state publisher's container takes each batch in a Kafka transaction (states and
+	 * offsets committed together) and, when one fails, rolls it back and takes the batch
+	 * again every second until it works, polling meanwhile (it stays in the group); it
 	 * never dead-letters: its records are the changes every other consumer reads too.
 	 */
 	@Bean(ConsentStatePublisher.RETRIES)
-	ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> consentStateRetries() {
+	ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> consentStateRetries(
+			StateTransactions transactions) {
 		return (container) -> {
-			DefaultErrorHandler retries = new DefaultErrorHandler((record, ex) -> {
-				throw new IllegalStateException("Consent states are retried until published", ex);
-			}, new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS));
+			container.getContainerProperties().setKafkaAwareTransactionManager(transactions.manager());
+			DefaultAfterRollbackProcessor<Object, Object> retries = new DefaultAfterRollbackProcessor<>(
+					(record, ex) -> {
+						throw new IllegalStateException("Consent states are retried until published", ex);
+					}, new FixedBackOff(1000, FixedBackOff.UNLIMITED_ATTEMPTS));
 			retries.setLogLevel(KafkaException.Level.WARN);
-			container.setCommonErrorHandler(retries);
+			container.setAfterRollbackProcessor(retries);
+			// Without an error handler a failed batch rolls its transaction back at once
+			// (an error handler would retry it inside the transaction).
+			container.setCommonErrorHandler(null);
 		};
 	}
 
 	@Bean
-	ConsentStates consentStates(ConsentLedger ledger, KafkaTemplate<String, Object> kafka) {
-		return new ConsentStates(ledger, kafka, Clock.systemUTC());
+	ConsentStates consentStates(ConsentLedger ledger, StateTransactions transactions,
+			KafkaTemplate<String, Object> kafka) {
+		return new ConsentStates(ledger, transactions.template(), kafka, Clock.systemUTC());
 	}
 
 	@Bean

@@ -45,6 +45,9 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("spring.kafka.consumer.group-id", name);
 		defaults.put("spring.kafka.consumer.auto-offset-reset", "earliest");
 		defaults.put("spring.kafka.consumer.enable-auto-commit", "false");
+		// Records of aborted transactions (the consent states an instance sent after it
+		// lost its partitions) are never read.
+		defaults.put("spring.kafka.consumer.isolation-level", "read-committed");
 		defaults.put("spring.kafka.consumer.key-deserializer",
 				"org.springframework.kafka.support.serializer.ErrorHandlingDeserializer");
 		defaults.put("spring.kafka.consumer.value-deserializer",

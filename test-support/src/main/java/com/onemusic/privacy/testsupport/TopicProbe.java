@@ -43,24 +43,22 @@ public final class TopicProbe {
 	}
 
 	/**
-	 * Publishes many Avro records with one producer, in the order given, and waits until
-	 * all are acknowledged.
+	 * Publishes many Avro records in one Kafka transaction, in the order given, as
+	 * consent-service publishes consent states: each partition written to ends with the
+	 * transaction's commit marker.
 	 * @param topic the topic
 	 * @param records the records by key
 	 */
-	public static void publishAll(String topic, Map<String, ?> records) {
+	public static void publishAllInTransaction(String topic, Map<String, ?> records) {
 		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.get().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all");
+				TestInfrastructure.get().bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+				"probe-" + UUID.randomUUID());
 		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
 				new AvroSerializer<>(null, registry(), false))) {
-			List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-			records.forEach((key, value) -> sent.add(producer.send(new ProducerRecord<>(topic, key, value))));
-			for (java.util.concurrent.Future<?> send : sent) {
-				send.get(30, TimeUnit.SECONDS);
-			}
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException("Could not publish to " + topic, ex);
+			producer.initTransactions();
+			producer.beginTransaction();
+			records.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
+			producer.commitTransaction();
 		}
 	}
 
@@ -103,7 +101,8 @@ public final class TopicProbe {
 
 	/**
 	 * Reads a topic from the start until the records that match are at least as many as
-	 * expected, then a little longer to catch any extra copy.
+	 * expected, then a little longer to catch any extra copy. Committed records only, as
+	 * the services read.
 	 * @param topic the topic
 	 * @param match which records count
 	 * @param expected how many are expected at least
@@ -112,9 +111,29 @@ public final class TopicProbe {
 	 */
 	public static List<ConsumerRecord<String, Object>> read(String topic,
 			Predicate<ConsumerRecord<String, Object>> match, int expected, Duration timeout) {
+		return read(topic, match, expected, timeout, true);
+	}
+
+	/**
+	 * Reads a topic as {@link #read} does, records of aborted or open transactions
+	 * included: what a reader that does not read committed records only would see.
+	 * @param topic the topic
+	 * @param match which records count
+	 * @param expected how many are expected at least
+	 * @param timeout how long to wait for them
+	 * @return every matching record read, deserialized into generated classes
+	 */
+	public static List<ConsumerRecord<String, Object>> readIncludingAborted(String topic,
+			Predicate<ConsumerRecord<String, Object>> match, int expected, Duration timeout) {
+		return read(topic, match, expected, timeout, false);
+	}
+
+	private static List<ConsumerRecord<String, Object>> read(String topic,
+			Predicate<ConsumerRecord<String, Object>> match, int expected, Duration timeout, boolean committed) {
 		AvroDeserializer<Object> deserializer = new AvroDeserializer<>(null, registry(), false);
 		List<ConsumerRecord<String, Object>> found = new ArrayList<>();
-		try (KafkaConsumer<String, byte[]> consumer = rawConsumer()) {
+		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config(committed), new StringDeserializer(),
+				new ByteArrayDeserializer())) {
 			consumer.subscribe(List.of(topic));
 			long deadline = System.nanoTime() + timeout.toNanos();
 			long settle = Long.MAX_VALUE;
@@ -145,14 +164,17 @@ public final class TopicProbe {
 
 	/**
 	 * A consumer of raw records on the test broker (its own group, from the earliest
-	 * offset), e.g. to read end offsets at a precise moment.
+	 * offset, committed records only), e.g. to read end offsets at a precise moment.
 	 * @return the consumer, to be closed
 	 */
 	public static KafkaConsumer<String, byte[]> rawConsumer() {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
-				"probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+		return new KafkaConsumer<>(config(true), new StringDeserializer(), new ByteArrayDeserializer());
+	}
+
+	private static Map<String, Object> config(boolean committed) {
+		return Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers(),
+				ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+				"earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, committed ? "read_committed" : "read_uncommitted");
 	}
 
 	/**
@@ -165,12 +187,8 @@ public final class TopicProbe {
 	 */
 	public static List<ConsumerRecord<String, byte[]>> readRaw(String topic,
 			Predicate<ConsumerRecord<String, byte[]>> match, int expected, Duration timeout) {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
-				"probe-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-		try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-				new ByteArrayDeserializer())) {
+		try (KafkaConsumer<String, byte[]> consumer = rawConsumer()) {
 			consumer.subscribe(List.of(topic));
 			long deadline = System.nanoTime() + timeout.toNanos();
 			while (System.nanoTime() < deadline && found.size() < expected) {

@@ -29,10 +29,12 @@ import com.onemusic.privacy.platform.messaging.Listeners;
  * <p>
  * Records other than the ledger's own changes are left to
  * {@code ConsentSubmissionListener} (which records submissions and dead-letters what it
- * cannot read). A batch is committed only once every state in it is acknowledged; one
- * that fails (the database or Kafka unreachable) is tried again every second until it
- * works, never dead-lettered, its consumer paused and polled meanwhile so that it stays
- * in the group ({@link #RETRIES}, the container's error handler).
+ * cannot read). Each batch is one Kafka transaction: its states and its offsets are
+ * committed together ({@link StateTransactions}), so an instance cut out of the group
+ * mid-batch cannot leave an older state after the one the new owner of the partition
+ * sent. A batch that fails (the database or Kafka unreachable) is rolled back and taken
+ * again every second until it works, never dead-lettered ({@link #RETRIES}, the
+ * container's after-rollback processor).
  */
 @Component
 public class ConsentStatePublisher {
@@ -62,7 +64,7 @@ public class ConsentStatePublisher {
 		if (users.isEmpty()) {
 			return;
 		}
-		this.states.publish(users).block(Listeners.TIMEOUT);
+		this.states.publish(users, Listeners.TIMEOUT);
 	}
 
 }

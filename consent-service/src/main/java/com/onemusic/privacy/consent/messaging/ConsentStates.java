@@ -1,15 +1,16 @@
 package com.onemusic.privacy.consent.messaging;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
@@ -26,6 +27,10 @@ import com.onemusic.privacy.events.Topics;
  * user without a ledger gets nothing (a change with a sequence number that the ledger
  * does not hold was not the ledger's); the tombstone comes only from the deletion of a
  * closed account's ledger ({@link #deleted}).
+ *
+ * <p>
+ * States are sent in a Kafka transaction ({@link StateTransactions}): the state
+ * publisher's, which commits the batch's offsets with them, or one of their own.
  */
 public class ConsentStates {
 
@@ -34,33 +39,62 @@ public class ConsentStates {
 
 	private final ConsentLedger ledger;
 
+	private final KafkaTemplate<String, Object> transactional;
+
 	private final KafkaTemplate<String, Object> kafka;
 
 	private final Clock clock;
 
-	public ConsentStates(ConsentLedger ledger, KafkaTemplate<String, Object> kafka, Clock clock) {
+	/**
+	 * Creates the publisher.
+	 * @param ledger the ledger states are read from
+	 * @param transactional the transactional template states are sent with
+	 * @param kafka the service's template, for tombstones
+	 * @param clock the clock
+	 */
+	public ConsentStates(ConsentLedger ledger, KafkaTemplate<String, Object> transactional,
+			KafkaTemplate<String, Object> kafka, Clock clock) {
 		this.ledger = ledger;
+		this.transactional = transactional;
 		this.kafka = kafka;
 		this.clock = clock;
 	}
 
 	/**
 	 * Publishes the users' states, each at least as of a sequence number: this instance's
-	 * latest snapshot of the user when it is that far, else read from the ledger.
+	 * latest snapshot of the user when it is that far, else read from the ledger. The
+	 * states are sent on the calling thread, in its Kafka transaction if it has one (the
+	 * state publisher's container began it; it commits or aborts it), else in one of
+	 * their own, committed before this returns.
 	 * @param users the sequence number each user's state must reflect at least, by user
-	 * @return completion once Kafka acknowledged every state
+	 * @param timeout how long the reads may take
 	 */
-	public Mono<Void> publish(Map<String, Long> users) {
-		return Flux.fromIterable(users.entrySet())
+	public void publish(Map<String, Long> users, Duration timeout) {
+		List<ConsentStateRecorded> states = Flux.fromIterable(users.entrySet())
 			.flatMapSequential((user) -> this.ledger.current(user.getKey(), user.getValue())
 				.filter((current) -> current.sequence() > 0)
 				.map((current) -> state(user.getKey(), current)), READS_IN_PARALLEL)
 			.collectList()
-			// Sent off the database driver's threads (a send may wait for metadata).
-			.publishOn(Schedulers.boundedElastic())
-			.flatMap((states) -> acknowledged(states.stream()
-				.map((state) -> this.kafka.send(Topics.CONSENT_STATE.name(), state.getUserId(), state))
-				.toList()));
+			.block(timeout);
+		if (states == null || states.isEmpty()) {
+			return;
+		}
+		if (this.transactional.inTransaction()) {
+			send(this.transactional, states);
+		}
+		else {
+			this.transactional.executeInTransaction((operations) -> {
+				send(operations, states);
+				return null;
+			});
+		}
+	}
+
+	private static void send(KafkaOperations<String, Object> kafka, List<ConsentStateRecorded> states) {
+		// Acknowledged when the transaction commits; a failed send fails the commit.
+		for (ConsentStateRecorded state : states) {
+			kafka.send(Topics.CONSENT_STATE.name(), state.getUserId(), state);
+		}
 	}
 
 	/**
@@ -69,12 +103,9 @@ public class ConsentStates {
 	 * @return completion once Kafka acknowledged it
 	 */
 	public Mono<Void> deleted(String userId) {
-		return Mono.defer(() -> acknowledged(List.of(this.kafka.send(Topics.CONSENT_STATE.name(), userId, null))))
-			.subscribeOn(Schedulers.boundedElastic());
-	}
-
-	private static Mono<Void> acknowledged(List<? extends CompletableFuture<?>> sends) {
-		return Mono.fromFuture(CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)));
+		return Mono.defer(() -> Mono.fromFuture(this.kafka.send(Topics.CONSENT_STATE.name(), userId, null)))
+			.subscribeOn(Schedulers.boundedElastic())
+			.then();
 	}
 
 	private ConsentStateRecorded state(String userId, ConsentLedger.Current current) {

@@ -650,6 +650,8 @@ class FaultRunTests {
 		config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.bootstrapServers());
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+		// As the services read: states of aborted transactions are none of a user's.
+		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		return config;
 	}
 

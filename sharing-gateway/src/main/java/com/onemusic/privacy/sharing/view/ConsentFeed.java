@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,6 +38,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -44,10 +46,11 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.event.ListenerContainerIdleEvent;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.BatchListenerFailedException;
-import org.springframework.kafka.listener.BatchMessageListener;
+import org.springframework.kafka.listener.BatchConsumerAwareMessageListener;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
@@ -94,6 +97,9 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	/** Users written at once while a batch is taken. */
 	static final int USERS_IN_PARALLEL = 32;
+
+	/** How long without records before the feed takes its consumer's positions. */
+	static final Duration IDLE_INTERVAL = Duration.ofMillis(500);
 
 	static final List<String> TOPICS = List.of(Topics.CONSENT_CHANGED.name(), Topics.CONSENT_STATE.name(),
 			Topics.POLICY_PUBLISHED.name(), Topics.DELETION_REQUESTED.name());
@@ -232,7 +238,19 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		ConcurrentMessageListenerContainer<Object, Object> started = this.factory.createContainer(start);
 		started.setConcurrency(1);
 		started.getContainerProperties().setGroupId("sharing-gateway-consent-view");
-		started.getContainerProperties().setMessageListener((BatchMessageListener<String, Object>) this::onBatch);
+		started.getContainerProperties()
+			.setMessageListener((BatchConsumerAwareMessageListener<String, Object>) this::onBatch);
+		// When no record comes, the positions are still taken (see reached()).
+		started.getContainerProperties().setIdleEventInterval(IDLE_INTERVAL.toMillis());
+		ApplicationEventPublisher events = started.getApplicationEventPublisher();
+		started.setApplicationEventPublisher((event) -> {
+			if (event instanceof ListenerContainerIdleEvent idle && idle.getConsumer() != null) {
+				reached(idle.getConsumer());
+			}
+			if (events != null) {
+				events.publishEvent(event);
+			}
+		});
 		started.setBeanName("consentViewFeed");
 		if (this.errorHandler != null) {
 			started.setCommonErrorHandler(this.errorHandler);
@@ -317,7 +335,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 	 * carries, ends the batch there: the records before it are taken, and the error
 	 * handler sends it to the dead-letter topic and goes on after it.
 	 */
-	private void onBatch(List<ConsumerRecord<String, Object>> records) {
+	private void onBatch(List<ConsumerRecord<String, Object>> records, Consumer<?, ?> consumer) {
 		int end = records.size();
 		RuntimeException failure = null;
 		for (int i = 0; i < records.size(); i++) {
@@ -380,10 +398,32 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 					Math::max);
 		}
 		this.taken.addAndGet(good.size());
-		settle();
 		if (failure != null) {
+			settle();
 			throw new BatchListenerFailedException(failure.getMessage(), failure, end);
 		}
+		reached(consumer);
+	}
+
+	/**
+	 * Takes the consumer's positions as processed, on the consumer's thread once every
+	 * record it returned was taken: a position also passes the markers that end
+	 * transactions (the state topic's records are written in transactions), which are no
+	 * records, so the offset after the last record taken can stay short of the end
+	 * offsets that the probes read.
+	 */
+	private void reached(Consumer<?, ?> consumer) {
+		for (TopicPartition partition : consumer.assignment()) {
+			try {
+				long position = consumer.position(partition, Duration.ofSeconds(1));
+				this.processed.merge(partition, position, Math::max);
+			}
+			catch (RuntimeException ex) {
+				// Taken from the records alone until the next time.
+				logger.debug("No position for {}: {}", partition, ex.toString());
+			}
+		}
+		settle();
 	}
 
 	/** Why a record cannot be taken, or null. */
