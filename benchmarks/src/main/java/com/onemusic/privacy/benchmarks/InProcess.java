@@ -154,20 +154,7 @@ final class InProcess {
 		for (int c = 0; c < clients; c++) {
 			pool.submit(() -> {
 				while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
-					long sent = System.nanoTime();
-					try {
-						int status = request.send();
-						latencies.add(System.nanoTime() - sent);
-						if (status != 200) {
-							other.incrementAndGet();
-						}
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-					catch (Exception ex) {
-						other.incrementAndGet();
-					}
+					send(request, System.nanoTime(), latencies, other);
 				}
 				// These threads end with the level: what they used is counted here.
 				driverCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
@@ -181,6 +168,26 @@ final class InProcess {
 		CpuShares after = CpuShares.now().without(CpuShares.DRIVER_THREAD);
 		return new Load(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed, other.get(),
 				after.since(before, driverCpu.get()));
+	}
+
+	/**
+	 * Sends one request and counts it: its latency from {@code from}, and whether it was
+	 * answered other than 200 or not at all.
+	 */
+	private static void send(Request request, long from, List<Long> latencies, AtomicLong other) {
+		try {
+			int status = request.send();
+			latencies.add(System.nanoTime() - from);
+			if (status != 200) {
+				other.incrementAndGet();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			other.incrementAndGet();
+		}
 	}
 
 	/**
@@ -226,21 +233,7 @@ final class InProcess {
 				if (wait > 0) {
 					LockSupport.parkNanos(wait);
 				}
-				pool.execute(() -> {
-					try {
-						int status = request.send();
-						latencies.add(System.nanoTime() - due);
-						if (status != 200) {
-							other.incrementAndGet();
-						}
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-					}
-					catch (Exception ex) {
-						other.incrementAndGet();
-					}
-				});
+				pool.execute(() -> send(request, due, latencies, other));
 			}
 			driverCpu.addAndGet(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
 		}, CpuShares.DRIVER_THREAD + "dispatcher");
