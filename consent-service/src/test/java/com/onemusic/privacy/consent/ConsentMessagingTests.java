@@ -211,11 +211,10 @@ class ConsentMessagingTests {
 				.contains("ACCOUNT_CLOSED"));
 		assertThat(this.ledger.entries(user).count().block(WAIT)).as("the grant and the closure only").isEqualTo(2L);
 
-		// Heads that say nothing of the closure, read by an instance that has not seen
-		// the
-		// user: one stored before heads carried the mark, and one an earlier release
-		// moved
-		// to the closure entry during a rolling upgrade (the mark left as it was).
+		// Heads that tell nothing of the closure, read by an instance that
+		// has not seen the user: one stored before heads carried the mark,
+		// and one that an earlier release moved to the closure entry during
+		// a rolling upgrade, leaving the mark as it was.
 		await().atMost(WAIT)
 			.until(() -> Optional
 				.ofNullable(this.mongo.findById(user, Document.class, ConsentHead.COLLECTION).block(WAIT))
