@@ -14,7 +14,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,8 @@ import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.ScopeConsentState;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.serde.AvroSerdeConfig;
+import com.onemusic.privacy.serde.AvroSerializer;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -54,6 +60,9 @@ class ConsentStateViewTests {
 
 	@Autowired
 	private ConsentView view;
+
+	@Autowired
+	private ConsentFeed feed;
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
@@ -91,6 +100,37 @@ class ConsentStateViewTests {
 		await().atMost(WAIT)
 			.until(() -> this.mongo.findById(user, Document.class, ConsentView.USERS).block(WAIT) == null);
 		assertThat(this.view.user(user).block(WAIT).isEmpty()).as("forgotten by the cache too").isTrue();
+	}
+
+	/**
+	 * A transaction another service left open on the changes topic (its records not
+	 * published yet) does not hold the view back: it is complete once it holds what is
+	 * published, and it never takes the records of a transaction that was aborted.
+	 */
+	@Test
+	void aTransactionLeftOpenDoesNotHoldTheViewBackAndAnAbortedOneIsNeverTaken() throws Exception {
+		String aborted = GatewayFixtures.user();
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+				"other-service-" + UUID.randomUUID());
+		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
+				new AvroSerializer<>(null,
+						Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, TestInfrastructure.get().registryUrl()), false))) {
+			producer.initTransactions();
+			producer.beginTransaction();
+			producer
+				.send(new ProducerRecord<>(Topics.CONSENT_CHANGED.name(), aborted,
+						GatewayFixtures.consent(aborted, SCOPE, true, GatewayFixtures.POLICY)))
+				.get(30, TimeUnit.SECONDS);
+			assertThat(this.feed.caughtUpSince(Instant.now(), Duration.ofSeconds(10)).block(WAIT))
+				.as("complete while the transaction is open")
+				.isTrue();
+			producer.abortTransaction();
+		}
+		String after = GatewayFixtures.user();
+		GatewayFixtures.grant(after, SCOPE);
+		await().atMost(WAIT).until(() -> this.view.user(after).block(WAIT).consent(SCOPE).isPresent());
+		assertThat(this.view.user(aborted).block(WAIT).consent(SCOPE)).as("the aborted grant").isEmpty();
 	}
 
 	/**

@@ -630,6 +630,9 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		config.put(ConsumerConfig.CLIENT_ID_CONFIG,
 				"sharing-gateway-consent-view-ends-" + ENDS_CLIENTS.incrementAndGet());
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		// End offsets as the view's consumer can read: up to the last stable offset, not
+		// into a transaction still open (whose records are not published yet).
+		config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
 	}
 
