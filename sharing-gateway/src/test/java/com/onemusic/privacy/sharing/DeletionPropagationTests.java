@@ -62,6 +62,9 @@ class DeletionPropagationTests {
 	@Autowired
 	private WebhookDispatcher dispatcher;
 
+	@Autowired
+	private DeletionPropagation propagation;
+
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
 
@@ -280,6 +283,76 @@ class DeletionPropagationTests {
 		PartnerStub.Received webhook = awaitWebhooks(partner, 1).get(0);
 		assertThat(webhook.id()).isEqualTo(DeletionPropagation.webhookId(requestId, partner.id()));
 		assertThat(steps(user, 2)).extracting(ErasureStepReported::getParticipant).contains("partner:" + partner.id());
+	}
+
+	/**
+	 * A share that reaches a partner after its deletion webhook went out (allowed by an
+	 * instance whose view had not seen the request) is carried in a follow-up: a webhook
+	 * of its own, naming the first, which the partner confirms by its id.
+	 */
+	@Test
+	void aShareAllowedAfterTheWebhookWentOutIsCarriedInAFollowUp() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		share(partner, user);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		PartnerStub.Received first = awaitWebhooks(partner, 1).get(0);
+		callback(partner, "msg_" + UUID.randomUUID(), Instant.now(), confirmation(requestId, "DONE", null),
+				partner.callbackSecret())
+			.expectStatus()
+			.isOk();
+		awaitDelivery(requestId, partner, Delivery.State.CONFIRMED);
+
+		String shareId = UUID.randomUUID().toString();
+		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
+				SharingEvents.dataShared(new ShareLogEntry(shareId, UUID.randomUUID(), Instant.now(), user,
+						partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
+						"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+		PartnerStub.Received followUp = awaitWebhooks(partner, 2).get(1);
+		assertThat(followUp.verdict()).isEqualTo(StandardWebhooks.Verdict.VALID);
+		assertThat(followUp.id()).isEqualTo(DeletionPropagation.followUpId(requestId, partner.id(), shareId))
+			.isNotEqualTo(first.id());
+		JsonNode body = JSON.readTree(followUp.body());
+		assertThat(body.at("/data/requestId").asString()).isEqualTo(requestId);
+		assertThat(body.at("/data/followUpOf").asString()).isEqualTo(first.id());
+		assertThat(body.at("/data/dataCategories").values()).extracting(JsonNode::asString).containsExactly("orders");
+
+		// The same decision again (a redelivery) asks nothing more; a late share to a
+		// partner with no delivery yet, after it on the user's partition, shows that it
+		// was read.
+		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
+				SharingEvents.dataShared(new ShareLogEntry(shareId, UUID.randomUUID(), Instant.now(), user,
+						partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
+						"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+		Partner other = partner("SERVICE_PROVIDER");
+		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
+				SharingEvents
+					.dataShared(new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), Instant.now(), user,
+							other.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
+							"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+		assertThat(awaitWebhooks(other, 1)).extracting(PartnerStub.Received::id)
+			.containsExactly(DeletionPropagation.webhookId(requestId, other.id()));
+
+		Map<String, Object> data = new java.util.LinkedHashMap<>();
+		data.put("requestId", requestId);
+		data.put("status", "NOTHING_HELD");
+		data.put("webhookId", followUp.id());
+		byte[] answer = JSON.writeValueAsBytes(Map.of("type", "personal_data.deletion_confirmed", "timestamp",
+				Instant.now().toString(), "data", data));
+		callback(partner, "msg_" + UUID.randomUUID(), Instant.now(), answer, partner.callbackSecret()).expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.duplicate")
+			.isEqualTo(false);
+		await().atMost(WAIT)
+			.until(() -> this.propagation.delivery(followUp.id()).block(WAIT).state() == Delivery.State.CONFIRMED);
+		assertThat(steps(user, 5)).filteredOn((step) -> step.getParticipant().equals("partner:" + partner.id()))
+			.extracting(ErasureStepReported::getStatus)
+			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.DONE, ErasureStepStatus.NOTHING_HELD);
+		assertThat(partner.stub().received()).as("one follow-up for the share, however often it is read").hasSize(2);
 	}
 
 	@Test

@@ -78,8 +78,11 @@ public class Callbacks {
 	 * @param requestId the request named in the webhook
 	 * @param status DONE, NOTHING_HELD or REFUSED
 	 * @param reason why it refused, or a note
+	 * @param webhookId the {@code webhook-id} of the deletion webhook answered; needed
+	 * only for a follow-up (a webhook whose data has {@code followUpOf}), else the first
+	 * webhook of the request is meant
 	 */
-	public record Data(String requestId, String status, String reason) {
+	public record Data(String requestId, String status, String reason, String webhookId) {
 
 	}
 
@@ -120,13 +123,18 @@ public class Callbacks {
 				}
 			}
 			Data data = parse(body);
-			String deliveryId = DeletionPropagation.webhookId(data.requestId(), partnerId);
+			String deliveryId = (data.webhookId() != null) ? data.webhookId()
+					: DeletionPropagation.webhookId(data.requestId(), partnerId);
 			return this.mongo.findById(callbackId(partnerId, webhookId), Document.class, COLLECTION)
 				.flatMap((seen) -> Mono.<Accepted>error(ApiProblem.conflict("webhook-id-replayed",
 						"Message " + webhookId + " was received before; a new message needs a new webhook-id")))
 				.switchIfEmpty(Mono.defer(() -> this.propagation.delivery(deliveryId)
+					.filter((delivery) -> delivery.partnerId().equals(partnerId)
+							&& delivery.requestId().equals(data.requestId()))
 					.switchIfEmpty(Mono.error(ApiProblem.notFound("unknown-deletion-request",
-							"No deletion request " + data.requestId() + " was sent to partner " + partnerId)))
+							"No deletion request " + data.requestId()
+									+ ((data.webhookId() != null) ? " (webhook " + data.webhookId() + ")" : "")
+									+ " was sent to partner " + partnerId)))
 					.flatMap((delivery) -> confirm(delivery, data, webhookId))));
 		});
 	}
@@ -145,7 +153,7 @@ public class Callbacks {
 		boolean duplicate = delivery.confirmation() != null;
 		Instant now = this.clock.instant();
 		return this.propagation.outcome(delivery, status, message)
-			.then(this.propagation.confirmationOf(delivery.requestId(), delivery.partnerId()))
+			.then(this.propagation.confirmationOf(delivery))
 			.flatMap((reported) -> (reported.status() != status)
 					? Mono.error(ApiProblem.conflict("already-confirmed",
 							"Request " + delivery.requestId() + " was already reported as " + reported.status()))

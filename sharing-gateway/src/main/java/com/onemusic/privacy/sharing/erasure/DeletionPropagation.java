@@ -109,6 +109,27 @@ public class DeletionPropagation {
 	}
 
 	/**
+	 * The webhook id of a follow-up: the deletion of a request asked again of a partner
+	 * for one share that reached it late (see {@link #lateShares}), the same every time.
+	 * @param requestId the request
+	 * @param partnerId the partner
+	 * @param shareId the late share
+	 * @return the id
+	 */
+	public static String followUpId(String requestId, String partnerId, String shareId) {
+		return webhookId(requestId, partnerId + "\n" + shareId);
+	}
+
+	/**
+	 * Whether a delivery is a follow-up rather than the first webhook of its request.
+	 * @param delivery the delivery
+	 * @return true for a follow-up
+	 */
+	static boolean followUp(Delivery delivery) {
+		return !delivery.id().equals(webhookId(delivery.requestId(), delivery.partnerId()));
+	}
+
+	/**
 	 * Handles a deletion request (or account closure).
 	 * @param event the request
 	 * @return completion
@@ -163,8 +184,11 @@ public class DeletionPropagation {
 	/**
 	 * Carries a request to the partners of shares allowed while it was being handled: an
 	 * instance whose consent view had not yet seen the request may have allowed a share
-	 * after the share log was read. Runs for every batch of published decisions; a
-	 * partner that already has its delivery is left as it is.
+	 * after the share log was read. Runs for every batch of published decisions. A
+	 * partner without a delivery of the request gets one. A partner that has one gets a
+	 * follow-up for the share (a webhook of its own, {@link #followUpId}), unless that
+	 * delivery has not been attempted yet and already names every category of the share:
+	 * the partner may have deleted what it held before the share's data reached it.
 	 * @param published share decisions just published
 	 * @return completion
 	 */
@@ -181,12 +205,7 @@ public class DeletionPropagation {
 			.concatMap((request) -> Flux.fromIterable(allowed)
 				.filter((entry) -> entry.userId().equals(request.userId())
 						&& (request.closure() || entry.occurredAt().isBefore(Deadlines.endOf(request.dueDate()))))
-				.concatMap((entry) -> deliver(request, entry.partnerId(), new TreeSet<>(entry.dataCategories()), false)
-					.doOnSuccess((done) -> logger.info(
-							"Share {} to {} was allowed while request {} was handled;"
-									+ " the partner is asked to delete too",
-							entry.id(), entry.partnerId(), request.id()))
-					.thenReturn(entry)))
+				.concatMap((entry) -> late(request, entry).thenReturn(entry)))
 			// The dispatcher looks for due deliveries when woken: only when there are new
 			// ones, not after every batch of decisions.
 			.hasElements()
@@ -194,8 +213,35 @@ public class DeletionPropagation {
 			.then();
 	}
 
-	private Mono<Void> deliver(Request request, String partnerId, Set<String> categories, boolean askedAgain) {
-		String id = webhookId(request.id(), partnerId);
+	private Mono<Void> late(Request request, ShareLogEntry entry) {
+		Set<String> categories = new TreeSet<>(entry.dataCategories());
+		String partnerId = entry.partnerId();
+		return this.mongo.findById(webhookId(request.id(), partnerId), Delivery.class, Delivery.COLLECTION)
+			.map((first) -> (first.attempts().isEmpty() && first.dataCategories().containsAll(categories))
+					? Mono.<Void>empty()
+					: followUp(request, entry, categories, first.id()).doOnSuccess((done) -> logger.info(
+							"Share {} to {} was allowed while request {} was handled, after its webhook was"
+									+ " sent; the partner is asked again, for that share",
+							entry.id(), partnerId, request.id())))
+			.defaultIfEmpty(Mono.defer(() -> deliver(request, partnerId, categories, false).doOnSuccess((done) -> logger
+				.info("Share {} to {} was allowed while request {} was handled; the partner is asked to delete too",
+						entry.id(), partnerId, request.id()))))
+			.flatMap((next) -> next);
+	}
+
+	/**
+	 * A follow-up delivery: no PENDING step (the partner's step was announced with the
+	 * first webhook), its outcome reported as a step of its own.
+	 */
+	private Mono<Void> followUp(Request request, ShareLogEntry entry, Set<String> categories, String first) {
+		Delivery delivery = delivery(followUpId(request.id(), entry.partnerId(), entry.id()), request,
+				entry.partnerId(), categories, first);
+		return this.mongo.insert(delivery, Delivery.COLLECTION)
+			.then()
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty());
+	}
+
+	private Delivery delivery(String id, Request request, String partnerId, Set<String> categories, String followUpOf) {
 		Instant now = this.clock.instant();
 		String reference = this.references.of(partnerId, request.userId());
 		Map<String, Object> data = new LinkedHashMap<>();
@@ -205,13 +251,22 @@ public class DeletionPropagation {
 		data.put("dataCategories", List.copyOf(categories));
 		data.put("dueDate", request.dueDate().toString());
 		data.put("callbackUrl", this.callbackBaseUrl + "/partners/" + partnerId + "/callbacks");
+		if (followUpOf != null) {
+			data.put("followUpOf", followUpOf);
+		}
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", WEBHOOK_TYPE);
 		body.put("timestamp", now.toString());
 		body.put("data", data);
-		Delivery delivery = new Delivery(id, request.id(), request.userId(), partnerId, reference,
-				List.copyOf(categories), request.dueDate(), this.json.writeValueAsString(body),
-				Delivery.State.SCHEDULED, now, now, null, List.of(), null, null);
+		return new Delivery(id, request.id(), request.userId(), partnerId, reference, List.copyOf(categories),
+				request.dueDate(), this.json.writeValueAsString(body), Delivery.State.SCHEDULED, now, now, null,
+				List.of(), null, null);
+	}
+
+	private Mono<Void> deliver(Request request, String partnerId, Set<String> categories, boolean askedAgain) {
+		String id = webhookId(request.id(), partnerId);
+		Instant now = this.clock.instant();
+		Delivery delivery = delivery(id, request, partnerId, categories, null);
 		Mono<Void> created = this.mongo.insert(delivery, Delivery.COLLECTION)
 			.then()
 			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> askedAgain ? retryNow(id) : Mono.empty());
@@ -287,23 +342,27 @@ public class DeletionPropagation {
 			logger.warn("Deletion of request {} could not reach partner {}: {}", delivery.requestId(),
 					delivery.partnerId(), message);
 		}
-		String id = (status == ErasureStepStatus.FAILED)
-				? PartnerStep.escalationId(delivery.requestId(), delivery.partnerId())
-				: PartnerStep.confirmationId(delivery.requestId(), delivery.partnerId());
+		String id = outcomeId(delivery, status == ErasureStepStatus.FAILED);
 		PartnerStep step = new PartnerStep(id, UUID.randomUUID(), this.clock.instant(), delivery.requestId(),
 				delivery.userId(), Partner.participant(delivery.partnerId()), true, status, message, Map.of(), false);
 		return step(step, false);
 	}
 
+	private static String outcomeId(Delivery delivery, boolean escalation) {
+		if (followUp(delivery)) {
+			return PartnerStep.followUpId(delivery.requestId(), delivery.partnerId(), delivery.id(), escalation);
+		}
+		return escalation ? PartnerStep.escalationId(delivery.requestId(), delivery.partnerId())
+				: PartnerStep.confirmationId(delivery.requestId(), delivery.partnerId());
+	}
+
 	/**
-	 * The confirmation reported for a partner, if any.
-	 * @param requestId the request
-	 * @param partnerId the partner
+	 * The confirmation reported for a delivery, if any.
+	 * @param delivery the delivery
 	 * @return the step
 	 */
-	public Mono<PartnerStep> confirmationOf(String requestId, String partnerId) {
-		return this.mongo.findById(PartnerStep.confirmationId(requestId, partnerId), PartnerStep.class,
-				PartnerStep.COLLECTION);
+	public Mono<PartnerStep> confirmationOf(Delivery delivery) {
+		return this.mongo.findById(outcomeId(delivery, false), PartnerStep.class, PartnerStep.COLLECTION);
 	}
 
 	/**

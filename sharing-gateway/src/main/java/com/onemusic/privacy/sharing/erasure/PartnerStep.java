@@ -14,7 +14,9 @@ import com.onemusic.privacy.events.ErasureStepStatus;
  * the order the reports of one request must go out: the partners announced PENDING
  * ({@code <request>/1/<partner>}), then the gateway's own step ({@code <request>/2}),
  * then each partner's escalation ({@code <request>/3/<partner>}, FAILED) and confirmation
- * ({@code <request>/4/<partner>}; a partner may confirm after it was escalated).
+ * ({@code <request>/4/<partner>}; a partner may confirm after it was escalated), then the
+ * outcomes of follow-ups ({@code <request>/5/<partner>/<webhook id>/escalated} and
+ * {@code .../confirmed}).
  *
  * @param id the id
  * @param eventId the id of the event
@@ -49,6 +51,10 @@ public record PartnerStep(@Id String id, UUID eventId, Instant occurredAt, Strin
 
 	static String confirmationId(String requestId, String partnerId) {
 		return requestId + "/4/" + partnerId;
+	}
+
+	static String followUpId(String requestId, String partnerId, String webhookId, boolean escalation) {
+		return requestId + "/5/" + partnerId + "/" + webhookId + (escalation ? "/escalated" : "/confirmed");
 	}
 
 }
