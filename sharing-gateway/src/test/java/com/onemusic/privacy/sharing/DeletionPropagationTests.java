@@ -177,11 +177,7 @@ class DeletionPropagationTests {
 	void forgedStaleAndUnknownCallbacksAreRefused() throws Exception {
 		Partner partner = partner("SERVICE_PROVIDER");
 		String user = GatewayFixtures.user();
-		GatewayFixtures.grant(user, "sharing.service-providers");
-		share(partner, user);
-		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
-				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
 		awaitWebhooks(partner, 1);
 		byte[] done = confirmation(requestId, "DONE", null);
 
@@ -275,11 +271,7 @@ class DeletionPropagationTests {
 		assertThat(steps(user, 1)).extracting(ErasureStepReported::getStatus)
 			.containsExactly(ErasureStepStatus.NOTHING_HELD);
 		// An instance whose consent view had not seen the request yet allowed a share.
-		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
-				SharingEvents
-					.dataShared(new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), Instant.now(), user,
-							partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
-							"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+		lateShare(user, partner, UUID.randomUUID().toString());
 		PartnerStub.Received webhook = awaitWebhooks(partner, 1).get(0);
 		assertThat(webhook.id()).isEqualTo(DeletionPropagation.webhookId(requestId, partner.id()));
 		assertThat(steps(user, 2)).extracting(ErasureStepReported::getParticipant).contains("partner:" + partner.id());
@@ -294,11 +286,7 @@ class DeletionPropagationTests {
 	void aShareAllowedAfterTheWebhookWentOutIsCarriedInAFollowUp() throws Exception {
 		Partner partner = partner("SERVICE_PROVIDER");
 		String user = GatewayFixtures.user();
-		GatewayFixtures.grant(user, "sharing.service-providers");
-		share(partner, user);
-		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
-				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
 		PartnerStub.Received first = awaitWebhooks(partner, 1).get(0);
 		callback(partner, "msg_" + UUID.randomUUID(), Instant.now(), confirmation(requestId, "DONE", null),
 				partner.callbackSecret())
@@ -307,10 +295,7 @@ class DeletionPropagationTests {
 		awaitDelivery(requestId, partner, Delivery.State.CONFIRMED);
 
 		String shareId = UUID.randomUUID().toString();
-		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
-				SharingEvents.dataShared(new ShareLogEntry(shareId, UUID.randomUUID(), Instant.now(), user,
-						partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
-						"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+		lateShare(user, partner, shareId);
 		PartnerStub.Received followUp = awaitWebhooks(partner, 2).get(1);
 		assertThat(followUp.verdict()).isEqualTo(StandardWebhooks.Verdict.VALID);
 		assertThat(followUp.id()).isEqualTo(DeletionPropagation.followUpId(requestId, partner.id(), shareId))
@@ -323,16 +308,9 @@ class DeletionPropagationTests {
 		// The same decision again (a redelivery) asks nothing more; a late share to a
 		// partner with no delivery yet, after it on the user's partition, shows that it
 		// was read.
-		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
-				SharingEvents.dataShared(new ShareLogEntry(shareId, UUID.randomUUID(), Instant.now(), user,
-						partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
-						"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+		lateShare(user, partner, shareId);
 		Partner other = partner("SERVICE_PROVIDER");
-		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
-				SharingEvents
-					.dataShared(new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), Instant.now(), user,
-							other.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
-							"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+		lateShare(user, other, UUID.randomUUID().toString());
 		assertThat(awaitWebhooks(other, 1)).extracting(PartnerStub.Received::id)
 			.containsExactly(DeletionPropagation.webhookId(requestId, other.id()));
 
@@ -361,11 +339,7 @@ class DeletionPropagationTests {
 		partner.stub().answerNext(503, "2");
 		partner.stub().answerNext(500, null);
 		String user = GatewayFixtures.user();
-		GatewayFixtures.grant(user, "sharing.service-providers");
-		share(partner, user);
-		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
-				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
 
 		List<PartnerStub.Received> received = awaitWebhooks(partner, 3);
 		assertThat(received).extracting(PartnerStub.Received::answered).containsExactly(503, 500, 200);
@@ -386,11 +360,7 @@ class DeletionPropagationTests {
 		Partner partner = partner("SERVICE_PROVIDER");
 		partner.stub().answerNext(410, null);
 		String user = GatewayFixtures.user();
-		GatewayFixtures.grant(user, "sharing.service-providers");
-		share(partner, user);
-		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
-				GatewayFixtures.deletion(user, requestId, DeletionKind.ACCOUNT_CLOSURE));
+		String requestId = requestAfterShare(partner, user, DeletionKind.ACCOUNT_CLOSURE);
 		assertThat(steps(user, 3)).filteredOn((step) -> step.getStatus() == ErasureStepStatus.FAILED)
 			.singleElement()
 			.satisfies((failed) -> {
@@ -426,11 +396,7 @@ class DeletionPropagationTests {
 			partner.stub().answerNext(500, null);
 		}
 		String user = GatewayFixtures.user();
-		GatewayFixtures.grant(user, "sharing.service-providers");
-		share(partner, user);
-		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
-				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION));
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
 		awaitWebhooks(partner, 2);
 		// This instance stops sending, as a process that died would.
 		this.dispatcher.stop();
@@ -447,6 +413,30 @@ class DeletionPropagationTests {
 				.hasSameSizeAs(received);
 			assertThat(partner.stub().maxInFlight()).as("never two attempts at once").isEqualTo(1);
 		}
+	}
+
+	/**
+	 * Grants the user's consent, shares the user's data with the partner, then publishes
+	 * a deletion request of the user.
+	 * @return the request id
+	 */
+	private String requestAfterShare(Partner partner, String user, DeletionKind kind) {
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		share(partner, user);
+		String requestId = "dsr-" + UUID.randomUUID();
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user, GatewayFixtures.deletion(user, requestId, kind));
+		return requestId;
+	}
+
+	/**
+	 * Publishes an allowed share of orders, as an instance whose consent view had not
+	 * seen the deletion request yet would have decided it.
+	 */
+	private static void lateShare(String user, Partner partner, String shareId) {
+		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
+				SharingEvents.dataShared(new ShareLogEntry(shareId, UUID.randomUUID(), Instant.now(), user,
+						partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
+						"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
 	}
 
 	private ConfigurableApplicationContext startAnotherInstance() {
