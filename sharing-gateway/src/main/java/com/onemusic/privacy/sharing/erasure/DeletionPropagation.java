@@ -219,7 +219,7 @@ public class DeletionPropagation {
 		return this.mongo.findById(webhookId(request.id(), partnerId), Delivery.class, Delivery.COLLECTION)
 			.map((first) -> (first.attempts().isEmpty() && first.dataCategories().containsAll(categories))
 					? Mono.<Void>empty()
-					: followUp(request, entry, categories, first.id()).doOnSuccess((done) -> logger.info(
+					: askAgain(request, entry, categories, first.id()).doOnSuccess((done) -> logger.info(
 							"Share {} to {} was allowed while request {} was handled, after its webhook was"
 									+ " sent; the partner is asked again, for that share",
 							entry.id(), partnerId, request.id())))
@@ -233,7 +233,7 @@ public class DeletionPropagation {
 	 * A follow-up delivery: no PENDING step (the partner's step was announced with the
 	 * first webhook), its outcome reported as a step of its own.
 	 */
-	private Mono<Void> followUp(Request request, ShareLogEntry entry, Set<String> categories, String first) {
+	private Mono<Void> askAgain(Request request, ShareLogEntry entry, Set<String> categories, String first) {
 		Delivery delivery = delivery(followUpId(request.id(), entry.partnerId(), entry.id()), request,
 				entry.partnerId(), categories, first);
 		return this.mongo.insert(delivery, Delivery.COLLECTION)
