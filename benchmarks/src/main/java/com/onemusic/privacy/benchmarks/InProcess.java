@@ -53,16 +53,28 @@ final class InProcess {
 	 */
 	static ConfigurableApplicationContext run(SpringApplicationBuilder service, LocalInfrastructure infrastructure,
 			String mongoUri) {
+		return service.run(arguments(infrastructure, mongoUri, 0));
+	}
+
+	/**
+	 * The arguments that point a service at the infrastructure, and the token the load
+	 * drivers send ({@link #authorization()}).
+	 * @param infrastructure the infrastructure
+	 * @param mongoUri the service's database
+	 * @param port the HTTP port, 0 for any free one
+	 * @return the arguments
+	 */
+	static String[] arguments(LocalInfrastructure infrastructure, String mongoUri, int port) {
 		authorization = "Bearer " + infrastructure.tokenIssuer()
 			.token("benchmark", java.util.List.of("consent:read", "consent:write", "dsr:submit", "dsr:operate",
 					"share:request", "share:read", "stats:read", "masking:use", "users:any"),
 					java.time.Duration.ofHours(12));
-		return service.run("--server.port=0", "--spring.main.banner-mode=off",
+		return new String[] { "--server.port=" + port, "--spring.main.banner-mode=off",
 				"--spring.kafka.bootstrap-servers=" + infrastructure.bootstrapServers(),
 				"--spring.kafka.properties.schema.registry.url=" + infrastructure.registryUrl(),
 				"--spring.mongodb.uri=" + mongoUri,
 				"--privacy.security.jwks-uri=" + infrastructure.tokenIssuer().jwksUri(),
-				"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer());
+				"--privacy.security.issuer=" + infrastructure.tokenIssuer().issuer() };
 	}
 
 	private static String authorization = "";

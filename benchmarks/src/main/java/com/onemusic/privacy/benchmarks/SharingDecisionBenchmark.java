@@ -31,6 +31,7 @@ import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
 import com.onemusic.privacy.events.ConsentStatus;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.local.LocalInfrastructure;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
@@ -79,6 +80,9 @@ public final class SharingDecisionBenchmark {
 
 	private Supplier<Operations> operations;
 
+	/** The gateway's JVM, when it runs in one of its own; else null. */
+	private ProcessHandle gateway;
+
 	private SharingDecisionBenchmark(String baseUrl, int userCount) {
 		this.baseUrl = baseUrl;
 		String run = UUID.randomUUID().toString().substring(0, 8);
@@ -97,20 +101,93 @@ public final class SharingDecisionBenchmark {
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
 		try (LocalInfrastructure infrastructure = InProcess.infrastructure("sharing-benchmark");
-				ConfigurableApplicationContext service = InProcess.run(
-						PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
-							.sources(InProcess.TrivialEndpoint.class),
-						infrastructure, infrastructure.mongoUri("sharing-benchmark"));
 				KafkaProducer<String, Object> producer = new KafkaProducer<>(
 						Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
 								ProducerConfig.LINGER_MS_CONFIG, 1),
 						new StringSerializer(), new AvroSerializer<>(null,
 								Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, infrastructure.registryUrl()), false))) {
-			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(InProcess.url(service), 10_000);
-			benchmark.meters = service.getBean(MeterRegistry.class);
-			benchmark.operations = () -> Operations.of(service, "sharing-gateway");
+			if (Boolean.getBoolean("separate")) {
+				separate(infrastructure, producer, seconds, warmup, clients, withdrawals);
+				return;
+			}
+			try (ConfigurableApplicationContext service = InProcess.run(
+					PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
+						.sources(InProcess.TrivialEndpoint.class),
+					infrastructure, infrastructure.mongoUri("sharing-benchmark"))) {
+				SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(InProcess.url(service), 10_000);
+				benchmark.meters = service.getBean(MeterRegistry.class);
+				benchmark.operations = () -> Operations.of(service, "sharing-gateway");
+				benchmark.run(producer, seconds, warmup, clients, withdrawals);
+			}
+		}
+	}
+
+	/**
+	 * Runs the benchmark against the gateway in a JVM of its own
+	 * ({@link GatewayProcess}), the infrastructure and the load driver in this one. The
+	 * gateway's own timers and operation counts are not read then; its process's CPU time
+	 * is.
+	 */
+	private static void separate(LocalInfrastructure infrastructure, KafkaProducer<String, Object> producer,
+			int seconds, int warmup, int[] clients, int withdrawals) throws Exception {
+		int port = FreePorts.find();
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("-Xmx" + System.getProperty("gateway.heap", "512m"));
+		String options = System.getProperty("gateway.jvm", "");
+		if (!options.isBlank()) {
+			command.addAll(List.of(options.trim().split("\\s+")));
+		}
+		command.addAll(List.of("-cp", classpath(), GatewayProcess.class.getName()));
+		command
+			.addAll(List.of(InProcess.arguments(infrastructure, infrastructure.mongoUri("sharing-benchmark"), port)));
+		java.io.File log = java.io.File.createTempFile("gateway-process", ".log");
+		System.out.printf("gateway in a JVM of its own (-Xmx%s %s), its output in %s%n",
+				System.getProperty("gateway.heap", "512m"), options, log);
+		Process gateway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+		try {
+			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark("http://127.0.0.1:" + port, 10_000);
+			benchmark.gateway = gateway.toHandle();
+			benchmark.awaitUp(gateway, Duration.ofMinutes(2));
 			benchmark.run(producer, seconds, warmup, clients, withdrawals);
 		}
+		finally {
+			gateway.destroy();
+			if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
+				gateway.destroyForcibly();
+			}
+		}
+	}
+
+	/** The class path this benchmark runs with, for the gateway's JVM. */
+	private static String classpath() {
+		if (SharingDecisionBenchmark.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+			List<String> entries = new ArrayList<>();
+			for (java.net.URL url : loader.getURLs()) {
+				entries.add(java.nio.file.Path.of(URI.create(url.toString())).toString());
+			}
+			return String.join(java.io.File.pathSeparator, entries);
+		}
+		return System.getProperty("java.class.path");
+	}
+
+	private void awaitUp(Process gateway, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!gateway.isAlive()) {
+				throw new IllegalStateException("The gateway's JVM ended with " + gateway.exitValue());
+			}
+			try {
+				if (post("/benchmark/echo", "{}").statusCode() == 200) {
+					return;
+				}
+			}
+			catch (java.io.IOException notYet) {
+				// Not listening yet.
+			}
+			Thread.sleep(500);
+		}
+		throw new IllegalStateException("The gateway did not answer within " + timeout);
 	}
 
 	private void run(KafkaProducer<String, Object> producer, int seconds, int warmup, int[] levels, int withdrawals)
@@ -202,13 +279,23 @@ public final class SharingDecisionBenchmark {
 	}
 
 	private Result trivial(int level, int seconds) throws Exception {
+		long gatewayBefore = gatewayCpu();
 		Result trivial = level("/benchmark/echo", level, seconds);
 		print("trivial (echo)", level, trivial);
 		System.out.println(CpuShares.perUnit(trivial.cpu, trivial.requests, "request"));
+		printGatewayCpu(gatewayBefore, trivial.requests, "request");
 		return trivial;
 	}
 
 	private Result decisions(int level, int seconds) throws Exception {
+		if (this.meters == null) {
+			long gatewayBefore = gatewayCpu();
+			Result decisions = level("/shares", level, seconds);
+			print("share decision", level, decisions);
+			System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
+			printGatewayCpu(gatewayBefore, decisions.requests, "decision");
+			return decisions;
+		}
 		Waits before = waits();
 		Operations operationsBefore = this.operations.get();
 		double probesBefore = probes();
@@ -227,6 +314,18 @@ public final class SharingDecisionBenchmark {
 			System.out.printf("  (%d decisions answered other than 200)%n", decisions.other);
 		}
 		return decisions;
+	}
+
+	/** The CPU time of the gateway's JVM so far, in nanoseconds; 0 when it runs here. */
+	private long gatewayCpu() {
+		return (this.gateway != null) ? this.gateway.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) : 0;
+	}
+
+	private void printGatewayCpu(long before, long requests, String unit) {
+		if (this.gateway != null) {
+			System.out.printf("  the gateway's JVM: %.2f ms CPU per %s%n",
+					(gatewayCpu() - before) / 1e6 / Math.max(1, requests), unit);
+		}
 	}
 
 	private static String percents(List<Double> ratios) {
