@@ -279,41 +279,39 @@ public final class SharingDecisionBenchmark {
 	}
 
 	private Result trivial(int level, int seconds) throws Exception {
-		long gatewayBefore = gatewayCpu();
-		Result trivial = level("/benchmark/echo", level, seconds);
-		print("trivial (echo)", level, trivial);
-		System.out.println(CpuShares.perUnit(trivial.cpu, trivial.requests, "request"));
-		printGatewayCpu(gatewayBefore, trivial.requests, "request");
-		return trivial;
+		return measured("trivial (echo)", "/benchmark/echo", "request", level, seconds);
 	}
 
 	private Result decisions(int level, int seconds) throws Exception {
 		if (this.meters == null) {
-			long gatewayBefore = gatewayCpu();
-			Result decisions = level("/shares", level, seconds);
-			print("share decision", level, decisions);
-			System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
-			printGatewayCpu(gatewayBefore, decisions.requests, "decision");
-			return decisions;
+			return measured("share decision", "/shares", "decision", level, seconds);
 		}
 		Waits before = waits();
 		Operations operationsBefore = this.operations.get();
 		double probesBefore = probes();
-		Result decisions = level("/shares", level, seconds);
+		Result decisions = measured("share decision", "/shares", "decision", level, seconds);
 		Operations operationsAfter = this.operations.get();
 		double probesAfter = probes();
-		print("share decision", level, decisions);
-		System.out.println(CpuShares.perUnit(decisions.cpu, decisions.requests, "decision"));
 		Waits after = waits();
 		System.out.printf("  of which, on average: waiting for the view %.2f ms, for Kafka's ack %.2f ms%n",
 				after.viewMeanSince(before), after.recordMeanSince(before));
 		System.out.println(operationsAfter.perUnitSince(operationsBefore, decisions.requests, "decision"));
 		System.out.printf("  reads of the consent topics' end offsets (view probes) per decision: %.2f%n",
 				(probesAfter - probesBefore) / Math.max(1, decisions.requests));
-		if (decisions.other > 0) {
-			System.out.printf("  (%d decisions answered other than 200)%n", decisions.other);
-		}
 		return decisions;
+	}
+
+	/** Drives one endpoint and prints what it did and the CPU it took. */
+	private Result measured(String name, String path, String unit, int level, int seconds) throws Exception {
+		long gatewayBefore = gatewayCpu();
+		Result result = level(path, level, seconds);
+		print(name, level, result);
+		System.out.println(CpuShares.perUnit(result.cpu, result.requests, unit));
+		printGatewayCpu(gatewayBefore, result.requests, unit);
+		if (result.other > 0) {
+			System.out.printf("  (%d %ss answered other than 200)%n", result.other, unit);
+		}
+		return result;
 	}
 
 	/** The CPU time of the gateway's JVM so far, in nanoseconds; 0 when it runs here. */
