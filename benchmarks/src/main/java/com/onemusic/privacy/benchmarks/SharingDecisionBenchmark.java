@@ -1,9 +1,14 @@
 package com.onemusic.privacy.benchmarks;
 
+import java.io.File;
+import java.io.IOException;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +66,12 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  * level ({@code -Drates=0.1,0.3,0.6}): the latency a decision has at a given load rather
  * than at saturation, where a closed loop's latency is only the number of clients divided
  * by the throughput.
+ *
+ * <p>
+ * With {@code -Dseparate=true} the gateway runs in a JVM of its own, as deployed
+ * ({@link GatewayProcess}; {@code -Dgateway.heap}, 512m by default, and
+ * {@code -Dgateway.jvm} for other options), and that JVM's CPU time per request is
+ * printed; the gateway's own timers and operation counts are not read then.
  */
 public final class SharingDecisionBenchmark {
 
@@ -141,7 +152,7 @@ public final class SharingDecisionBenchmark {
 		command.addAll(List.of("-cp", classpath(), GatewayProcess.class.getName()));
 		command
 			.addAll(List.of(InProcess.arguments(infrastructure, infrastructure.mongoUri("sharing-benchmark"), port)));
-		java.io.File log = java.io.File.createTempFile("gateway-process", ".log");
+		File log = File.createTempFile("gateway-process", ".log");
 		System.out.printf("gateway in a JVM of its own (-Xmx%s %s), its output in %s%n",
 				System.getProperty("gateway.heap", "512m"), options, log);
 		Process gateway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
@@ -161,12 +172,12 @@ public final class SharingDecisionBenchmark {
 
 	/** The class path this benchmark runs with, for the gateway's JVM. */
 	private static String classpath() {
-		if (SharingDecisionBenchmark.class.getClassLoader() instanceof java.net.URLClassLoader loader) {
+		if (SharingDecisionBenchmark.class.getClassLoader() instanceof URLClassLoader loader) {
 			List<String> entries = new ArrayList<>();
-			for (java.net.URL url : loader.getURLs()) {
-				entries.add(java.nio.file.Path.of(URI.create(url.toString())).toString());
+			for (URL url : loader.getURLs()) {
+				entries.add(Path.of(URI.create(url.toString())).toString());
 			}
-			return String.join(java.io.File.pathSeparator, entries);
+			return String.join(File.pathSeparator, entries);
 		}
 		return System.getProperty("java.class.path");
 	}
@@ -182,7 +193,7 @@ public final class SharingDecisionBenchmark {
 					return;
 				}
 			}
-			catch (java.io.IOException notYet) {
+			catch (IOException notYet) {
 				// Not listening yet.
 			}
 			Thread.sleep(500);
