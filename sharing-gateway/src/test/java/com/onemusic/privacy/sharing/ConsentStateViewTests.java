@@ -15,10 +15,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +30,6 @@ import com.onemusic.privacy.events.ConsentStateRecorded;
 import com.onemusic.privacy.events.ScopeConsentState;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PrivacyService;
-import com.onemusic.privacy.serde.AvroSerdeConfig;
-import com.onemusic.privacy.serde.AvroSerializer;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -110,13 +106,7 @@ class ConsentStateViewTests {
 	@Test
 	void aTransactionLeftOpenDoesNotHoldTheViewBackAndAnAbortedOneIsNeverTaken() throws Exception {
 		String aborted = GatewayFixtures.user();
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.get().bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-				"other-service-" + UUID.randomUUID());
-		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
-				new AvroSerializer<>(null,
-						Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, TestInfrastructure.get().registryUrl()), false))) {
-			producer.initTransactions();
+		try (KafkaProducer<String, Object> producer = TopicProbe.transactionalProducer()) {
 			producer.beginTransaction();
 			producer
 				.send(new ProducerRecord<>(Topics.CONSENT_CHANGED.name(), aborted,

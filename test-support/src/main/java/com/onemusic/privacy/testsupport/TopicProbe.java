@@ -50,16 +50,26 @@ public final class TopicProbe {
 	 * @param records the records by key
 	 */
 	public static void publishAllInTransaction(String topic, Map<String, ?> records) {
-		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.get().bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-				"probe-" + UUID.randomUUID());
-		try (KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
-				new AvroSerializer<>(null, registry(), false))) {
-			producer.initTransactions();
+		try (KafkaProducer<String, Object> producer = transactionalProducer()) {
 			producer.beginTransaction();
 			records.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
 			producer.commitTransaction();
 		}
+	}
+
+	/**
+	 * A transactional producer of Avro records on the test broker, its transactions
+	 * initialized, e.g. to leave a transaction open or abort it.
+	 * @return the producer, to be closed
+	 */
+	public static KafkaProducer<String, Object> transactionalProducer() {
+		Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers(), ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+				"probe-" + UUID.randomUUID());
+		KafkaProducer<String, Object> producer = new KafkaProducer<>(config, new StringSerializer(),
+				new AvroSerializer<>(null, registry(), false));
+		producer.initTransactions();
+		return producer;
 	}
 
 	/**
