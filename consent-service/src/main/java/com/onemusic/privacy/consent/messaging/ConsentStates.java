@@ -10,7 +10,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import com.onemusic.privacy.consent.ledger.ConsentLedger;
@@ -29,8 +28,8 @@ import com.onemusic.privacy.events.Topics;
  * closed account's ledger ({@link #deleted}).
  *
  * <p>
- * States are sent in a Kafka transaction ({@link StateTransactions}): the state
- * publisher's, which commits the batch's offsets with them, or one of their own.
+ * States are sent in the state publisher's Kafka transaction ({@link StateTransactions}),
+ * which commits the batch's offsets with them.
  */
 public class ConsentStates {
 
@@ -63,9 +62,8 @@ public class ConsentStates {
 	/**
 	 * Publishes the users' states, each at least as of a sequence number: this instance's
 	 * latest snapshot of the user when it is that far, else read from the ledger. The
-	 * states are sent on the calling thread, in its Kafka transaction if it has one (the
-	 * state publisher's container began it; it commits or aborts it), else in one of
-	 * their own, committed before this returns.
+	 * states are sent on the calling thread, in its Kafka transaction (the state
+	 * publisher's container began it; it commits or aborts it).
 	 * @param users the sequence number each user's state must reflect at least, by user
 	 * @param timeout how long the reads may take
 	 */
@@ -79,21 +77,10 @@ public class ConsentStates {
 		if (states == null || states.isEmpty()) {
 			return;
 		}
-		if (this.transactional.inTransaction()) {
-			send(this.transactional, states);
-		}
-		else {
-			this.transactional.executeInTransaction((operations) -> {
-				send(operations, states);
-				return null;
-			});
-		}
-	}
-
-	private static void send(KafkaOperations<String, Object> kafka, List<ConsentStateRecorded> states) {
-		// Acknowledged when the transaction commits; a failed send fails the commit.
+		// In the caller's transaction (the template refuses to send outside one);
+		// acknowledged when it commits, and a failed send fails the commit.
 		for (ConsentStateRecorded state : states) {
-			kafka.send(Topics.CONSENT_STATE.name(), state.getUserId(), state);
+			this.transactional.send(Topics.CONSENT_STATE.name(), state.getUserId(), state);
 		}
 	}
 
