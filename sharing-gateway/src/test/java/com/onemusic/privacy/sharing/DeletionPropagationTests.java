@@ -271,10 +271,16 @@ class DeletionPropagationTests {
 		assertThat(steps(user, 1)).extracting(ErasureStepReported::getStatus)
 			.containsExactly(ErasureStepStatus.NOTHING_HELD);
 		// An instance whose consent view had not seen the request yet allowed a share.
-		lateShare(user, partner, UUID.randomUUID().toString());
+		String shareId = UUID.randomUUID().toString();
+		lateShare(user, partner, shareId);
 		PartnerStub.Received webhook = awaitWebhooks(partner, 1).get(0);
 		assertThat(webhook.id()).isEqualTo(DeletionPropagation.webhookId(requestId, partner.id()));
 		assertThat(steps(user, 2)).extracting(ErasureStepReported::getParticipant).contains("partner:" + partner.id());
+
+		// The decision read again once that webhook went out is the one it carries.
+		awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+		lateShare(user, partner, shareId);
+		assertOnlyDeliveriesAfterALateShare(requestId, user, partner);
 	}
 
 	/**
@@ -331,6 +337,41 @@ class DeletionPropagationTests {
 			.extracting(ErasureStepReported::getStatus)
 			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.DONE, ErasureStepStatus.NOTHING_HELD);
 		assertThat(partner.stub().received()).as("one follow-up for the share, however often it is read").hasSize(2);
+	}
+
+	/**
+	 * A decision read again after the webhook went out (by a projection that stopped
+	 * before committing its offsets, or after a rebalance) is carried by that webhook:
+	 * the request found it in the share log, so it is no late share and asks nothing
+	 * more.
+	 */
+	@Test
+	void aShareReadAgainAfterTheWebhookWentOutAsksNothingMore() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
+		awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+		Object decision = TopicProbe
+			.read(Topics.SHARING_DECISIONS.name(), (ConsumerRecord<String, Object> record) -> user.equals(record.key()),
+					1, WAIT)
+			.get(0)
+			.value();
+		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user, decision);
+		assertOnlyDeliveriesAfterALateShare(requestId, user, partner);
+	}
+
+	/**
+	 * Publishes a late share to another partner, after what was published before on the
+	 * user's partition; once its delivery exists, the decisions before it were handled.
+	 * Then the request has one delivery to each partner, no follow-up.
+	 */
+	private void assertOnlyDeliveriesAfterALateShare(String requestId, String user, Partner partner) throws Exception {
+		Partner other = partner("SERVICE_PROVIDER");
+		lateShare(user, other, UUID.randomUUID().toString());
+		awaitWebhooks(other, 1);
+		assertThat(this.propagation.deliveries(requestId, null, 10).collectList().block(WAIT)).extracting(Delivery::id)
+			.containsExactlyInAnyOrder(DeletionPropagation.webhookId(requestId, partner.id()),
+					DeletionPropagation.webhookId(requestId, other.id()));
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -54,6 +55,18 @@ public class DeletionPropagation {
 
 	/** The deletion requests the gateway took, by request id. */
 	public static final String REQUESTS = "partner_erasure_requests";
+
+	/** The share log field naming the requests whose first webhooks carry a share. */
+	static final String COVERED_BY = "erasure.coveredBy";
+
+	/** The share log field naming the requests for which a share came late. */
+	static final String LATE_FOR = "erasure.lateFor";
+
+	/**
+	 * The share a follow-up stands for when the shares the request found in the share log
+	 * are asked for after a late share's delivery came first.
+	 */
+	static final String LOGGED_SHARES = "logged";
 
 	/** The type of the deletion webhook's body. */
 	public static final String WEBHOOK_TYPE = "personal_data.deletion_requested";
@@ -146,20 +159,37 @@ public class DeletionPropagation {
 		Mono<Void> recorded = this.mongo.insert(request, REQUESTS)
 			.then()
 			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty());
-		return recorded.then(recipients(event.getUserId()))
+		return recorded.then(cover(request))
+			.then(recipients(request))
 			.flatMap((recipients) -> Flux.fromIterable(recipients.entrySet())
 				.filter((recipient) -> all || only.contains(Partner.participant(recipient.getKey())))
-				.concatMap((recipient) -> deliver(request, recipient.getKey(), recipient.getValue(), !all))
+				.concatMap((recipient) -> deliver(request, recipient.getKey(), recipient.getValue(), null, !all))
 				.then(askedOwn ? ownStep(event, recipients.size()) : Mono.empty())
 				.doOnSuccess((done) -> this.wakeDispatcher.run()));
 	}
 
-	/** Every partner that received data of the user, with the data categories it got. */
-	private Mono<Map<String, Set<String>>> recipients(String userId) {
+	/**
+	 * Marks every share of the user in the log as carried by the request's first
+	 * webhooks, except those {@link #lateShares} claimed for the request before. Marking
+	 * and claiming each change one entry atomically, on opposite conditions, so every
+	 * share is carried exactly once: by the first webhook, or as a late share.
+	 */
+	private Mono<Void> cover(Request request) {
+		return this.mongo.updateMulti(Query.query(
+				Criteria.where("userId").is(request.userId()).and("allowed").is(true).and(LATE_FOR).ne(request.id())),
+				new Update().addToSet(COVERED_BY, request.id()), ShareLogEntry.COLLECTION)
+			.then();
+	}
+
+	/**
+	 * Every partner that received data of the user before the request, with the data
+	 * categories it got.
+	 */
+	private Mono<Map<String, Set<String>>> recipients(Request request) {
 		return this.mongo
-			.find(Query.query(Criteria.where("userId").is(userId).and("allowed").is(true)), ShareLogEntry.class,
-					ShareLogEntry.COLLECTION)
-			.filter((entry) -> entry.legal() == null)
+			.find(Query.query(Criteria.where("userId").is(request.userId()).and(COVERED_BY).is(request.id())),
+					ShareLogEntry.class, ShareLogEntry.COLLECTION)
+			.filter((entry) -> entry.allowed() && entry.legal() == null)
 			.collect(TreeMap::new, (map, entry) -> map.computeIfAbsent(entry.partnerId(), (id) -> new TreeSet<>())
 				.addAll(entry.dataCategories()));
 	}
@@ -184,12 +214,14 @@ public class DeletionPropagation {
 	/**
 	 * Carries a request to the partners of shares allowed while it was being handled: an
 	 * instance whose consent view had not yet seen the request may have allowed a share
-	 * after the share log was read. Runs for every batch of published decisions. A
-	 * partner without a delivery of the request gets one. A partner that has one gets a
-	 * follow-up for the share (a webhook of its own, {@link #followUpId}), unless that
-	 * delivery has not been attempted yet and already names every category of the share:
-	 * the partner may have deleted what it held before the share's data reached it.
-	 * @param published share decisions just published
+	 * after the share log was read. Runs for every batch of stored decisions, including
+	 * batches read again. A share the request's first webhooks carry (see {@link #cover})
+	 * is left alone; any other is claimed for the request once and for all. A partner
+	 * without a delivery of the request gets one. A partner that has one gets a follow-up
+	 * for the share (a webhook of its own, {@link #followUpId}), unless that delivery has
+	 * not been attempted yet and already names every category of the share: the partner
+	 * may have deleted what it held before the share's data reached it.
+	 * @param published share decisions just stored
 	 * @return completion
 	 */
 	public Mono<Void> lateShares(List<ShareLogEntry> published) {
@@ -205,43 +237,31 @@ public class DeletionPropagation {
 			.concatMap((request) -> Flux.fromIterable(allowed)
 				.filter((entry) -> entry.userId().equals(request.userId())
 						&& (request.closure() || entry.occurredAt().isBefore(Deadlines.endOf(request.dueDate()))))
-				.concatMap((entry) -> late(request, entry).thenReturn(entry)))
+				.concatMap((entry) -> claim(request, entry).flatMap((late) -> late
+						? deliver(request, entry.partnerId(), new TreeSet<>(entry.dataCategories()), entry.id(), false)
+							.thenReturn(true)
+						: Mono.just(false))))
 			// The dispatcher looks for due deliveries when woken: only when there are new
 			// ones, not after every batch of decisions.
-			.hasElements()
+			.any((late) -> late)
 			.flatMap((delivered) -> delivered ? Mono.fromRunnable(this.wakeDispatcher) : Mono.empty())
 			.then();
 	}
 
-	private Mono<Void> late(Request request, ShareLogEntry entry) {
-		Set<String> categories = new TreeSet<>(entry.dataCategories());
-		String partnerId = entry.partnerId();
-		return this.mongo.findById(webhookId(request.id(), partnerId), Delivery.class, Delivery.COLLECTION)
-			.map((first) -> (first.attempts().isEmpty() && first.dataCategories().containsAll(categories))
-					? Mono.<Void>empty()
-					: askAgain(request, entry, categories, first.id()).doOnSuccess((done) -> logger.info(
-							"Share {} to {} was allowed while request {} was handled, after its webhook was"
-									+ " sent; the partner is asked again, for that share",
-							entry.id(), partnerId, request.id())))
-			.defaultIfEmpty(Mono.defer(() -> deliver(request, partnerId, categories, false).doOnSuccess((done) -> logger
-				.info("Share {} to {} was allowed while request {} was handled; the partner is asked to delete too",
-						entry.id(), partnerId, request.id()))))
-			.flatMap((next) -> next);
-	}
-
 	/**
-	 * A follow-up delivery: no PENDING step (the partner's step was announced with the
-	 * first webhook), its outcome reported as a step of its own.
+	 * Claims a share for a request as late, unless the request's first webhooks carry it;
+	 * a share claimed before stays claimed (the batch is being read again).
+	 * @return whether the share is late for the request
 	 */
-	private Mono<Void> askAgain(Request request, ShareLogEntry entry, Set<String> categories, String first) {
-		Delivery delivery = delivery(followUpId(request.id(), entry.partnerId(), entry.id()), request,
-				entry.partnerId(), categories, first);
-		return this.mongo.insert(delivery, Delivery.COLLECTION)
-			.then()
-			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty());
+	private Mono<Boolean> claim(Request request, ShareLogEntry entry) {
+		return this.mongo
+			.updateFirst(Query.query(Criteria.where("_id").is(entry.id()).and(COVERED_BY).ne(request.id())),
+					new Update().addToSet(LATE_FOR, request.id()), ShareLogEntry.COLLECTION)
+			.map((result) -> result.getMatchedCount() > 0);
 	}
 
-	private Delivery delivery(String id, Request request, String partnerId, Set<String> categories, String followUpOf) {
+	private Delivery delivery(String id, Request request, String partnerId, Set<String> categories, String followUpOf,
+			String lateShare) {
 		Instant now = this.clock.instant();
 		String reference = this.references.of(partnerId, request.userId());
 		Map<String, Object> data = new LinkedHashMap<>();
@@ -260,22 +280,66 @@ public class DeletionPropagation {
 		body.put("data", data);
 		return new Delivery(id, request.id(), request.userId(), partnerId, reference, List.copyOf(categories),
 				request.dueDate(), this.json.writeValueAsString(body), Delivery.State.SCHEDULED, now, now, null,
-				List.of(), null, null);
+				List.of(), null, null, lateShare);
 	}
 
-	private Mono<Void> deliver(Request request, String partnerId, Set<String> categories, boolean askedAgain) {
+	/**
+	 * Creates a partner's first delivery of a request and announces it as a PENDING step.
+	 * When it exists already (created by the request's first reading of the share log, or
+	 * for a late share), a partner asked again gets it again; otherwise the partner gets
+	 * a follow-up for these categories unless the existing delivery carries them: created
+	 * for the same share (a redelivery), or not attempted yet and naming them.
+	 * @param lateShare the late share this is for, or null for the shares the request
+	 * found in the share log
+	 */
+	private Mono<Void> deliver(Request request, String partnerId, Set<String> categories, String lateShare,
+			boolean askedAgain) {
 		String id = webhookId(request.id(), partnerId);
 		Instant now = this.clock.instant();
-		Delivery delivery = delivery(id, request, partnerId, categories, null);
-		Mono<Void> created = this.mongo.insert(delivery, Delivery.COLLECTION)
+		Delivery delivery = delivery(id, request, partnerId, categories, null, lateShare);
+		Mono<Void> created = this.mongo.insert(delivery, Delivery.COLLECTION).doOnSuccess((done) -> {
+			if (lateShare != null) {
+				logger.info("Share {} to {} was allowed while request {} was handled; the partner is asked to"
+						+ " delete too", lateShare, partnerId, request.id());
+			}
+		})
 			.then()
-			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> askedAgain ? retryNow(id) : Mono.empty());
+			.onErrorResume(DuplicateKeys::isDuplicateKey,
+					(ex) -> askedAgain ? retryNow(id)
+							: this.mongo.findById(id, Delivery.class, Delivery.COLLECTION)
+								.flatMap((first) -> carries(first, categories, lateShare) ? Mono.empty()
+										: askAgain(request, partnerId, categories, lateShare, id)));
 		PartnerStep pending = new PartnerStep(PartnerStep.pendingId(request.id(), partnerId), UUID.randomUUID(), now,
 				request.id(), request.userId(), Partner.participant(partnerId), true, ErasureStepStatus.PENDING,
 				"Deletion webhook scheduled; categories received: " + String.join(", ", categories), Map.of(), false);
 		return created.then(step(pending, askedAgain))
 			.then(askedAgain ? republish(PartnerStep.escalationId(request.id(), partnerId))
 				.then(republish(PartnerStep.confirmationId(request.id(), partnerId))) : Mono.empty());
+	}
+
+	private static boolean carries(Delivery first, Set<String> categories, String lateShare) {
+		return Objects.equals(first.lateShare(), lateShare)
+				|| (first.attempts().isEmpty() && first.dataCategories().containsAll(categories));
+	}
+
+	/**
+	 * A follow-up delivery: no PENDING step (the partner's step was announced with the
+	 * first webhook), its outcome reported as a step of its own.
+	 * @param lateShare the late share, or null for the shares the request found in the
+	 * share log (when a late share's delivery came first)
+	 */
+	private Mono<Void> askAgain(Request request, String partnerId, Set<String> categories, String lateShare,
+			String first) {
+		String share = (lateShare != null) ? lateShare : LOGGED_SHARES;
+		Delivery delivery = delivery(followUpId(request.id(), partnerId, share), request, partnerId, categories, first,
+				share);
+		return this.mongo.insert(delivery, Delivery.COLLECTION)
+			.doOnSuccess((done) -> logger.info(
+					"Share {} to {} was allowed while request {} was handled, after its"
+							+ " webhook was sent; the partner is asked again, for that share",
+					share, partnerId, request.id()))
+			.then()
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty());
 	}
 
 	/** A delivery asked for again (reminder): an unconfirmed one is attempted at once. */

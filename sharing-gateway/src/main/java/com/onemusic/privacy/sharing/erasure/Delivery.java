@@ -28,12 +28,14 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param attempts every attempt and what the partner answered
  * @param deliveredAt when the partner acknowledged the webhook
  * @param confirmation the partner's confirmation, once received
+ * @param lateShare the share whose late arrival in the share log created this delivery,
+ * or null when it was created from the share log as it was when the request arrived
  */
 @Document(Delivery.COLLECTION)
 public record Delivery(@Id String id, String requestId, String userId, String partnerId, String userReference,
 		List<String> dataCategories, LocalDate dueDate, String body, State state, Instant createdAt,
 		Instant nextAttemptAt, Instant leaseUntil, List<Attempt> attempts, Instant deliveredAt,
-		Confirmation confirmation) {
+		Confirmation confirmation, String lateShare) {
 
 	public static final String COLLECTION = "partner_deliveries";
 
