@@ -25,6 +25,7 @@ import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,6 +75,10 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  * printed; the gateway's own timers and operation counts are not read then.
  */
 public final class SharingDecisionBenchmark {
+
+	private static final String VIEW_WAIT = "sharing.decision.view.wait";
+
+	private static final String RECORD_WAIT = "sharing.decision.record.wait";
 
 	private static final String BODY = "{\"partnerId\":\"swift-logistics\",\"userId\":\"%s\",\"purpose\":\"order-delivery\","
 			+ "\"payload\":{\"orderId\":\"O-20261129-0001\",\"contactPhone\":\"13800138000\","
@@ -250,8 +255,10 @@ public final class SharingDecisionBenchmark {
 			double rate = Double.parseDouble(fraction) * topTrivial;
 			InProcess.Load trivial = InProcess.driveAtRate(rate, seconds, 64,
 					() -> post("/benchmark/echo", body()).statusCode());
+			Map<String, CountAtBucket[]> waitsBefore = waitBuckets();
 			InProcess.Load decisions = InProcess.driveAtRate(rate, seconds, 64,
 					() -> post("/shares", body()).statusCode());
+			Map<String, CountAtBucket[]> waitsAfter = waitBuckets();
 			System.out.printf(
 					"open loop at %.0f requests/s (%s of the trivial endpoint's %.0f): decisions answered %.0f/s, p50 %.2f ms,"
 							+ " p99 %.2f ms, max %.1f ms%s; trivial answered %.0f/s, p50 %.2f ms, p99 %.2f ms%n",
@@ -260,6 +267,14 @@ public final class SharingDecisionBenchmark {
 					(decisions.other() > 0) ? " (" + decisions.other() + " not 200)" : "", trivial.perSecond(),
 					trivial.percentile(50), trivial.percentile(99));
 			System.out.println("  " + CpuShares.perUnit(decisions.cpu(), decisions.latencies().length, "decision"));
+			if (!waitsAfter.isEmpty()) {
+				System.out.printf(
+						"  waits inside the gateway: for the view p50 %s, p99 %s; for Kafka's ack p50 %s, p99 %s%n",
+						quantileSince(waitsBefore, waitsAfter, VIEW_WAIT, 0.5),
+						quantileSince(waitsBefore, waitsAfter, VIEW_WAIT, 0.99),
+						quantileSince(waitsBefore, waitsAfter, RECORD_WAIT, 0.5),
+						quantileSince(waitsBefore, waitsAfter, RECORD_WAIT, 0.99));
+			}
 		}
 
 		// Withdrawal to denial, with decisions going on at the same time.
@@ -341,10 +356,39 @@ public final class SharingDecisionBenchmark {
 		return String.join(", ", ratios.stream().map((ratio) -> String.format("%.0f %%", 100 * ratio)).toList());
 	}
 
+	/**
+	 * The cumulative histograms of the gateway's timers of a decision's two waits, by
+	 * timer name; empty when the gateway runs in a JVM of its own.
+	 */
+	private Map<String, CountAtBucket[]> waitBuckets() {
+		if (this.meters == null) {
+			return Map.of();
+		}
+		return Map.of(VIEW_WAIT, this.meters.get(VIEW_WAIT).timer().takeSnapshot().histogramCounts(), RECORD_WAIT,
+				this.meters.get(RECORD_WAIT).timer().takeSnapshot().histogramCounts());
+	}
+
+	/**
+	 * A quantile of the waits timed between two histograms: the upper bound of the first
+	 * bucket that holds it, so at most one bucket's width (about a tenth) above it.
+	 */
+	private static String quantileSince(Map<String, CountAtBucket[]> before, Map<String, CountAtBucket[]> after,
+			String timer, double quantile) {
+		CountAtBucket[] from = before.get(timer);
+		CountAtBucket[] to = after.get(timer);
+		double total = to[to.length - 1].count() - from[from.length - 1].count();
+		for (int i = 0; i < to.length && total > 0; i++) {
+			if (to[i].count() - from[i].count() >= quantile * total) {
+				return String.format("<= %.2f ms", to[i].bucket(TimeUnit.MILLISECONDS));
+			}
+		}
+		return "beyond the histogram";
+	}
+
 	/** The gateway's timers of a decision's two waits. */
 	private Waits waits() {
-		Timer view = this.meters.get("sharing.decision.view.wait").timer();
-		Timer record = this.meters.get("sharing.decision.record.wait").timer();
+		Timer view = this.meters.get(VIEW_WAIT).timer();
+		Timer record = this.meters.get(RECORD_WAIT).timer();
 		return new Waits(view.count(), view.totalTime(TimeUnit.MILLISECONDS), record.count(),
 				record.totalTime(TimeUnit.MILLISECONDS));
 	}
