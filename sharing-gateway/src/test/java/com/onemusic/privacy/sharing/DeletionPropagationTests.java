@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
@@ -64,6 +65,9 @@ class DeletionPropagationTests {
 
 	@Autowired
 	private DeletionPropagation propagation;
+
+	@Autowired
+	private ReactiveMongoTemplate mongo;
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
@@ -333,10 +337,29 @@ class DeletionPropagationTests {
 			.isEqualTo(false);
 		await().atMost(WAIT)
 			.until(() -> this.propagation.delivery(followUp.id()).block(WAIT).state() == Delivery.State.CONFIRMED);
-		assertThat(steps(user, 5)).filteredOn((step) -> step.getParticipant().equals("partner:" + partner.id()))
+		// The follow-up is a participant of its own: its outcome does not hide behind the
+		// partner's first confirmation.
+		String followUpParticipant = "partner:" + partner.id() + ":" + followUp.id();
+		List<ErasureStepReported> reported = steps(user, 6);
+		assertThat(reported).filteredOn((step) -> step.getParticipant().equals("partner:" + partner.id()))
 			.extracting(ErasureStepReported::getStatus)
-			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.DONE, ErasureStepStatus.NOTHING_HELD);
+			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.DONE);
+		assertThat(reported).filteredOn((step) -> step.getParticipant().equals(followUpParticipant))
+			.allSatisfy((step) -> assertThat(step.getParticipantKind()).isEqualTo(ParticipantKind.PARTNER))
+			.extracting(ErasureStepReported::getStatus)
+			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.NOTHING_HELD);
 		assertThat(partner.stub().received()).as("one follow-up for the share, however often it is read").hasSize(2);
+
+		// A reminder to the follow-up publishes its steps again; confirmed, it is not
+		// sent
+		// again.
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION, followUpParticipant));
+		assertThat(steps(user, 8)).filteredOn((step) -> step.getParticipant().equals(followUpParticipant))
+			.extracting(ErasureStepReported::getStatus)
+			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.NOTHING_HELD, ErasureStepStatus.PENDING,
+					ErasureStepStatus.NOTHING_HELD);
+		assertThat(partner.stub().received()).hasSize(2);
 	}
 
 	/**
@@ -372,6 +395,30 @@ class DeletionPropagationTests {
 		assertThat(this.propagation.deliveries(requestId, null, 10).collectList().block(WAIT)).extracting(Delivery::id)
 			.containsExactlyInAnyOrder(DeletionPropagation.webhookId(requestId, partner.id()),
 					DeletionPropagation.webhookId(requestId, other.id()));
+	}
+
+	/**
+	 * A reminder handled while a late share is stored in the log but not yet claimed
+	 * leaves that share to the late path: the first webhook went out without it.
+	 */
+	@Test
+	void aReminderLeavesAShareStoredAfterTheWebhooksWereMadeToTheLatePath() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
+		awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+		assertThat(steps(user, 2)).hasSize(2);
+		// As the projection does, between storing a decision and claiming it.
+		ShareLogEntry late = lateEntry(user, partner, UUID.randomUUID().toString());
+		this.mongo.insert(late, ShareLogEntry.COLLECTION).block(WAIT);
+		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION, "partner:" + partner.id()));
+		assertThat(steps(user, 3)).as("the reminder was handled: the partner's step published again")
+			.extracting(ErasureStepReported::getStatus)
+			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.DONE, ErasureStepStatus.PENDING);
+		this.propagation.lateShares(List.of(late)).block(WAIT);
+		assertThat(this.propagation.deliveries(requestId, null, 10).collectList().block(WAIT)).extracting(Delivery::id)
+			.contains(DeletionPropagation.followUpId(requestId, partner.id(), late.id()));
 	}
 
 	@Test
@@ -439,7 +486,7 @@ class DeletionPropagationTests {
 		String user = GatewayFixtures.user();
 		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
 		awaitWebhooks(partner, 2);
-		// This instance stops sending, as a process that died would.
+		// This instance stops sending, as one shutting down does.
 		this.dispatcher.stop();
 		int before = partner.stub().received().size();
 		try (ConfigurableApplicationContext next = startAnotherInstance()) {
@@ -454,6 +501,29 @@ class DeletionPropagationTests {
 				.hasSameSizeAs(received);
 			assertThat(partner.stub().maxInFlight()).as("never two attempts at once").isEqualTo(1);
 		}
+	}
+
+	/**
+	 * An instance shutting down lets the attempt under way end: it is recorded and its
+	 * lease released, so another instance can go on with the delivery at once.
+	 */
+	@Test
+	void anAttemptUnderWayWhenTheDispatcherStopsIsRecordedAndItsLeaseReleased() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		partner.stub().answerNext(500, null, Duration.ofSeconds(1));
+		String user = GatewayFixtures.user();
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
+		// Received: the partner holds its answer for a second.
+		awaitWebhooks(partner, 1);
+		this.dispatcher.stop();
+		Delivery stopped = this.propagation.delivery(DeletionPropagation.webhookId(requestId, partner.id()))
+			.block(WAIT);
+		assertThat(stopped.attempts()).extracting(Delivery.Attempt::status).containsExactly(500);
+		assertThat(stopped.leaseUntil()).isNull();
+		this.dispatcher.start();
+		assertThat(awaitDelivery(requestId, partner, Delivery.State.DELIVERED).attempts())
+			.extracting(Delivery.Attempt::status)
+			.containsExactly(500, 200);
 	}
 
 	/**
@@ -475,9 +545,13 @@ class DeletionPropagationTests {
 	 */
 	private static void lateShare(String user, Partner partner, String shareId) {
 		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user,
-				SharingEvents.dataShared(new ShareLogEntry(shareId, UUID.randomUUID(), Instant.now(), user,
-						partner.id(), PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED,
-						"late", null, List.of("orderId"), List.of(), List.of("orders"), false, null)));
+				SharingEvents.dataShared(lateEntry(user, partner, shareId)));
+	}
+
+	private static ShareLogEntry lateEntry(String user, Partner partner, String shareId) {
+		return new ShareLogEntry(shareId, UUID.randomUUID(), Instant.now(), user, partner.id(),
+				PartnerCategory.SERVICE_PROVIDER, "delivery", true, ShareDecisions.ALLOWED, "late", null,
+				List.of("orderId"), List.of(), List.of("orders"), false, null);
 	}
 
 	private ConfigurableApplicationContext startAnotherInstance() {

@@ -49,7 +49,12 @@ final class PartnerStub implements AutoCloseable {
 
 	/** Answers the next request with a status (and a Retry-After when not null). */
 	void answerNext(int status, String retryAfter) {
-		this.script.addLast(new Answer(status, retryAfter));
+		answerNext(status, retryAfter, Duration.ZERO);
+	}
+
+	/** Answers the next request with a status, only after holding it for a while. */
+	void answerNext(int status, String retryAfter, Duration delay) {
+		this.script.addLast(new Answer(status, retryAfter, delay));
 	}
 
 	List<Received> received() {
@@ -74,10 +79,16 @@ final class PartnerStub implements AutoCloseable {
 			int status = (verdict != StandardWebhooks.Verdict.VALID) ? 401 : (answer != null) ? answer.status() : 200;
 			this.received.add(new Received(id, timestamp, signature,
 					new String(body, java.nio.charset.StandardCharsets.UTF_8), verdict, status, Instant.now()));
+			if (answer != null && !answer.delay().isZero()) {
+				Thread.sleep(answer.delay().toMillis());
+			}
 			if (answer != null && answer.retryAfter() != null) {
 				exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
 			}
 			exchange.sendResponseHeaders(status, -1);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 		finally {
 			this.inFlight.decrementAndGet();
@@ -90,7 +101,7 @@ final class PartnerStub implements AutoCloseable {
 		this.server.stop(0);
 	}
 
-	record Answer(int status, String retryAfter) {
+	record Answer(int status, String retryAfter, Duration delay) {
 
 	}
 

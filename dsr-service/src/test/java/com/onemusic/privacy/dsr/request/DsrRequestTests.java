@@ -107,6 +107,32 @@ class DsrRequestTests {
 		assertThat(request.outcome()).contains("partner:ads-1 keeps");
 	}
 
+	/**
+	 * A partner's follow-up (data shared while the request was handled) is a participant
+	 * of its own: its failure shows beside the partner's confirmation; announced after
+	 * completion, it is recorded and the request stays completed.
+	 */
+	@Test
+	void aPartnersFollowUpIsAStepOfItsOwn() {
+		DsrRequest request = verifiedDeletion();
+		request.report(partnerReport("partner:ads-1", StepStatus.PENDING), VERIFIED);
+		request.report(partnerReport("partner:ads-1:msg_1", StepStatus.PENDING), VERIFIED);
+		request.report(report("consent-service", StepStatus.DONE, VERIFIED), VERIFIED);
+		request.report(report("anonymizer-service", StepStatus.DONE, VERIFIED), VERIFIED);
+		request.report(report("sharing-gateway", StepStatus.DONE, VERIFIED), VERIFIED);
+		request.report(partnerReport("partner:ads-1", StepStatus.DONE), VERIFIED);
+		assertThat(request.status()).as("the follow-up is waited for").isEqualTo(DsrStatus.IN_PROGRESS);
+		request.report(partnerReport("partner:ads-1:msg_1", StepStatus.FAILED), VERIFIED.plusSeconds(5));
+		assertThat(step(request, "partner:ads-1").status()).isEqualTo(StepStatus.DONE);
+		assertThat(step(request, "partner:ads-1:msg_1").status()).isEqualTo(StepStatus.FAILED);
+		request.report(partnerReport("partner:ads-1:msg_1", StepStatus.DONE), VERIFIED.plusSeconds(10));
+		assertThat(request.status()).isEqualTo(DsrStatus.COMPLETED);
+
+		request.report(partnerReport("partner:ads-1:msg_2", StepStatus.PENDING), VERIFIED.plusSeconds(20));
+		assertThat(step(request, "partner:ads-1:msg_2").status()).isEqualTo(StepStatus.PENDING);
+		assertThat(request.status()).isEqualTo(DsrStatus.COMPLETED);
+	}
+
 	@Test
 	void unverifiedRequestsExpireAndVerifiedOnesDoNot() {
 		DsrRequest request = deletion();

@@ -155,29 +155,53 @@ public class DeletionPropagation {
 			return Mono.empty();
 		}
 		Request request = new Request(event.getRequestId(), event.getUserId(), event.getKind().name(),
-				event.getDueDate(), this.clock.instant());
-		Mono<Void> recorded = this.mongo.insert(request, REQUESTS)
-			.then()
-			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty());
-		return recorded.then(cover(request))
+				event.getDueDate(), this.clock.instant(), null);
+		Mono<Request> recorded = this.mongo.insert(request, REQUESTS)
+			.onErrorResume(DuplicateKeys::isDuplicateKey,
+					(ex) -> this.mongo.findById(request.id(), Request.class, REQUESTS));
+		return recorded.flatMap((stored) -> (stored.coveredAt() != null) ? Mono.<Void>empty() : cover(stored))
 			.then(recipients(request))
 			.flatMap((recipients) -> Flux.fromIterable(recipients.entrySet())
 				.filter((recipient) -> all || only.contains(Partner.participant(recipient.getKey())))
 				.concatMap((recipient) -> deliver(request, recipient.getKey(), recipient.getValue(), null, !all))
+				.thenMany(Flux.fromIterable(only).concatMap((participant) -> followUpAskedAgain(request, participant)))
 				.then(askedOwn ? ownStep(event, recipients.size()) : Mono.empty())
 				.doOnSuccess((done) -> this.wakeDispatcher.run()));
+	}
+
+	/**
+	 * A follow-up the request asks again (a reminder to its participant): sent again at
+	 * once unless it was confirmed, its steps published again.
+	 */
+	private Mono<Void> followUpAskedAgain(Request request, String participant) {
+		String webhookId = Partner.followUpOf(participant);
+		if (webhookId == null) {
+			return Mono.empty();
+		}
+		return this.mongo.findById(webhookId, Delivery.class, Delivery.COLLECTION)
+			.filter((delivery) -> delivery.requestId().equals(request.id()) && followUp(delivery)
+					&& participant.equals(Partner.followUpParticipant(delivery.partnerId(), delivery.id())))
+			.flatMap((delivery) -> retryNow(delivery.id())
+				.then(republish(PartnerStep.followUpPendingId(request.id(), delivery.partnerId(), delivery.id())))
+				.then(republish(PartnerStep.followUpId(request.id(), delivery.partnerId(), delivery.id(), true)))
+				.then(republish(PartnerStep.followUpId(request.id(), delivery.partnerId(), delivery.id(), false))));
 	}
 
 	/**
 	 * Marks every share of the user in the log as carried by the request's first
 	 * webhooks, except those {@link #lateShares} claimed for the request before. Marking
 	 * and claiming each change one entry atomically, on opposite conditions, so every
-	 * share is carried exactly once: by the first webhook, or as a late share.
+	 * share is carried exactly once: by the first webhook, or as a late share. Done once
+	 * per request, before any of its first webhooks exists (the request then records
+	 * {@code coveredAt}): a request handled again (a redelivery, a reminder) must not
+	 * mark a share stored since, which its webhooks, already made, do not carry.
 	 */
 	private Mono<Void> cover(Request request) {
 		return this.mongo.updateMulti(Query.query(
 				Criteria.where("userId").is(request.userId()).and("allowed").is(true).and(LATE_FOR).ne(request.id())),
 				new Update().addToSet(COVERED_BY, request.id()), ShareLogEntry.COLLECTION)
+			.then(this.mongo.updateFirst(Query.query(Criteria.where("_id").is(request.id())),
+					new Update().set("coveredAt", this.clock.instant()), REQUESTS))
 			.then();
 	}
 
@@ -202,8 +226,10 @@ public class DeletionPropagation {
 	 * @param kind DELETION or ACCOUNT_CLOSURE
 	 * @param dueDate the due date
 	 * @param receivedAt when the gateway took it
+	 * @param coveredAt when the shares its first webhooks carry were marked, or null
 	 */
-	record Request(@Id String id, String userId, String kind, LocalDate dueDate, Instant receivedAt) {
+	record Request(@Id String id, String userId, String kind, LocalDate dueDate, Instant receivedAt,
+			Instant coveredAt) {
 
 		boolean closure() {
 			return "ACCOUNT_CLOSURE".equals(this.kind);
@@ -333,13 +359,20 @@ public class DeletionPropagation {
 		String share = (lateShare != null) ? lateShare : LOGGED_SHARES;
 		Delivery delivery = delivery(followUpId(request.id(), partnerId, share), request, partnerId, categories, first,
 				share);
+		PartnerStep pending = new PartnerStep(PartnerStep.followUpPendingId(request.id(), partnerId, delivery.id()),
+				UUID.randomUUID(), delivery.createdAt(), request.id(), request.userId(),
+				Partner.followUpParticipant(partnerId, delivery.id()), true, ErasureStepStatus.PENDING,
+				"Follow-up deletion webhook scheduled for data shared while the request was handled; categories: "
+						+ String.join(", ", categories),
+				Map.of(), false);
 		return this.mongo.insert(delivery, Delivery.COLLECTION)
 			.doOnSuccess((done) -> logger.info(
 					"Share {} to {} was allowed while request {} was handled, after its"
 							+ " webhook was sent; the partner is asked again, for that share",
 					share, partnerId, request.id()))
 			.then()
-			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty());
+			.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.empty())
+			.then(step(pending, false));
 	}
 
 	/** A delivery asked for again (reminder): an unconfirmed one is attempted at once. */
@@ -407,8 +440,10 @@ public class DeletionPropagation {
 					delivery.partnerId(), message);
 		}
 		String id = outcomeId(delivery, status == ErasureStepStatus.FAILED);
+		String participant = followUp(delivery) ? Partner.followUpParticipant(delivery.partnerId(), delivery.id())
+				: Partner.participant(delivery.partnerId());
 		PartnerStep step = new PartnerStep(id, UUID.randomUUID(), this.clock.instant(), delivery.requestId(),
-				delivery.userId(), Partner.participant(delivery.partnerId()), true, status, message, Map.of(), false);
+				delivery.userId(), participant, true, status, message, Map.of(), false);
 		return step(step, false);
 	}
 

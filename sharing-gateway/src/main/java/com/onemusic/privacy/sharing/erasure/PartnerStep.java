@@ -15,15 +15,17 @@ import com.onemusic.privacy.events.ErasureStepStatus;
  * ({@code <request>/1/<partner>}), then the gateway's own step ({@code <request>/2}),
  * then each partner's escalation ({@code <request>/3/<partner>}, FAILED) and confirmation
  * ({@code <request>/4/<partner>}; a partner may confirm after it was escalated), then the
- * outcomes of follow-ups ({@code <request>/5/<partner>/<webhook id>/escalated} and
- * {@code .../confirmed}).
+ * follow-ups, each a participant of its own ({@code partner:<id>:<webhook id>}):
+ * announced ({@code <request>/5/<partner>/<webhook id>/announced}, PENDING), escalated
+ * ({@code .../escalated}) and confirmed ({@code .../confirmed}).
  *
  * @param id the id
  * @param eventId the id of the event
  * @param occurredAt when it happened
  * @param requestId the request
  * @param userId the user
- * @param participant {@code sharing-gateway} or {@code partner:<id>}
+ * @param participant {@code sharing-gateway}, {@code partner:<id>}, or
+ * {@code partner:<id>:<webhook id>} for a follow-up
  * @param partner whether the participant is a partner
  * @param status the status reported
  * @param message what happened, for a person
@@ -55,6 +57,10 @@ public record PartnerStep(@Id String id, UUID eventId, Instant occurredAt, Strin
 
 	static String followUpId(String requestId, String partnerId, String webhookId, boolean escalation) {
 		return requestId + "/5/" + partnerId + "/" + webhookId + (escalation ? "/escalated" : "/confirmed");
+	}
+
+	static String followUpPendingId(String requestId, String partnerId, String webhookId) {
+		return requestId + "/5/" + partnerId + "/" + webhookId + "/announced";
 	}
 
 }

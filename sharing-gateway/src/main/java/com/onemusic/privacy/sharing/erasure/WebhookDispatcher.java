@@ -9,6 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +74,12 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	private volatile Disposable loop;
 
+	/** Asks the running loop to stop taking due deliveries. */
+	private volatile Sinks.One<Boolean> stopAsked;
+
+	/** Counted down when the running loop has ended. */
+	private volatile CountDownLatch ended;
+
 	public WebhookDispatcher(ReactiveMongoTemplate mongo, PartnerRegistry partners, DeletionPropagation propagation,
 			WebClient client, SharingProperties.Webhooks settings, Clock clock) {
 		this.mongo = mongo;
@@ -84,21 +92,43 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		Sinks.One<Boolean> stop = Sinks.one();
+		CountDownLatch done = new CountDownLatch(1);
+		this.stopAsked = stop;
+		this.ended = done;
 		this.loop = Flux.merge(Flux.interval(Duration.ZERO, this.settings.pollInterval()), this.wakeups.asFlux())
 			.onBackpressureDrop()
+			.takeUntilOther(stop.asMono())
 			.concatMap((tick) -> dispatchDue().onErrorResume((ex) -> {
 				logger.warn("Deletion webhooks could not be dispatched this round: {}", ex.toString());
 				return Mono.just(0L);
 			}), 1)
+			.doFinally((signal) -> done.countDown())
 			.subscribe();
 	}
 
+	/**
+	 * Stops taking due deliveries and waits for the attempts under way (each bounded by
+	 * the webhook timeout): their outcome is recorded and their lease released, so
+	 * another instance goes on with them at once rather than when the lease runs out, and
+	 * no attempt the partner received goes unrecorded.
+	 */
 	@Override
 	public void stop() {
 		Disposable running = this.loop;
-		if (running != null) {
-			running.dispose();
+		if (running == null) {
+			return;
 		}
+		this.stopAsked.tryEmitValue(true);
+		try {
+			if (!this.ended.await(this.settings.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+				logger.warn("Deletion webhooks under way did not end in time; their leases run out on their own");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		running.dispose();
 		this.loop = null;
 	}
 

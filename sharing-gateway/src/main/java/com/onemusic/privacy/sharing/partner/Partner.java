@@ -45,6 +45,31 @@ public record Partner(@Id String id, String name, PartnerCategory category, bool
 		return "partner:" + partnerId;
 	}
 
+	/**
+	 * A partner's follow-up of a deletion request as an erasure participant of its own:
+	 * {@code partner:<id>:<webhook id>}, so that its outcome is a step of the request
+	 * beside the partner's first confirmation (partner ids hold no colon).
+	 * @param partnerId the partner
+	 * @param webhookId the follow-up's webhook id
+	 * @return the participant's name
+	 */
+	public static String followUpParticipant(String partnerId, String webhookId) {
+		return participant(partnerId) + ":" + webhookId;
+	}
+
+	/**
+	 * The webhook id of a follow-up participant.
+	 * @param participant a participant's name
+	 * @return the webhook id, or null when the name is not that of a follow-up
+	 */
+	public static String followUpOf(String participant) {
+		if (!participant.startsWith("partner:")) {
+			return null;
+		}
+		int colon = participant.indexOf(':', "partner:".length());
+		return (colon > 0 && colon < participant.length() - 1) ? participant.substring(colon + 1) : null;
+	}
+
 	@Override
 	public String toString() {
 		return "Partner[id=" + this.id + ", category=" + this.category + ", active=" + this.active + "]";
