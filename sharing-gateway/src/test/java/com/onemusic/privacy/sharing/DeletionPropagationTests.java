@@ -370,10 +370,10 @@ class DeletionPropagationTests {
 	 */
 	@Test
 	void aShareReadAgainAfterTheWebhookWentOutAsksNothingMore() throws Exception {
-		Partner partner = partner("SERVICE_PROVIDER");
-		String user = GatewayFixtures.user();
-		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
-		awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+		Acknowledged acknowledged = acknowledgedRequest();
+		Partner partner = acknowledged.partner();
+		String user = acknowledged.user();
+		String requestId = acknowledged.requestId();
 		Object decision = TopicProbe
 			.read(Topics.SHARING_DECISIONS.name(), (ConsumerRecord<String, Object> record) -> user.equals(record.key()),
 					1, WAIT)
@@ -381,6 +381,22 @@ class DeletionPropagationTests {
 			.value();
 		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user, decision);
 		assertOnlyDeliveriesAfterALateShare(requestId, user, partner);
+	}
+
+	/**
+	 * A partner that received a user's data, and a deletion request of the user whose
+	 * webhook the partner acknowledged.
+	 */
+	private Acknowledged acknowledgedRequest() throws Exception {
+		Partner partner = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
+		awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+		return new Acknowledged(partner, user, requestId);
+	}
+
+	private record Acknowledged(Partner partner, String user, String requestId) {
+
 	}
 
 	/**
@@ -403,10 +419,10 @@ class DeletionPropagationTests {
 	 */
 	@Test
 	void aReminderLeavesAShareStoredAfterTheWebhooksWereMadeToTheLatePath() throws Exception {
-		Partner partner = partner("SERVICE_PROVIDER");
-		String user = GatewayFixtures.user();
-		String requestId = requestAfterShare(partner, user, DeletionKind.DELETION);
-		awaitDelivery(requestId, partner, Delivery.State.DELIVERED);
+		Acknowledged acknowledged = acknowledgedRequest();
+		Partner partner = acknowledged.partner();
+		String user = acknowledged.user();
+		String requestId = acknowledged.requestId();
 		assertThat(steps(user, 2)).hasSize(2);
 		// As the projection does, between storing a decision and claiming it.
 		ShareLogEntry late = lateEntry(user, partner, UUID.randomUUID().toString());

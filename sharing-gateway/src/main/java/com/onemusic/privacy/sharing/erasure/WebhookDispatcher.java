@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,9 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	private volatile Disposable loop;
 
+	/** Set when the running loop is asked to stop. */
+	private volatile AtomicBoolean stopping;
+
 	/** Asks the running loop to stop taking due deliveries. */
 	private volatile Sinks.One<Boolean> stopAsked;
 
@@ -92,14 +96,20 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		if (this.loop != null) {
+			return;
+		}
 		Sinks.One<Boolean> stop = Sinks.one();
+		AtomicBoolean stopping = new AtomicBoolean();
+		this.stopping = stopping;
 		CountDownLatch done = new CountDownLatch(1);
 		this.stopAsked = stop;
 		this.ended = done;
 		this.loop = Flux.merge(Flux.interval(Duration.ZERO, this.settings.pollInterval()), this.wakeups.asFlux())
 			.onBackpressureDrop()
 			.takeUntilOther(stop.asMono())
-			.concatMap((tick) -> dispatchDue().onErrorResume((ex) -> {
+			// A tick taken before the stop but not yet handled starts no round after it.
+			.concatMap((tick) -> stopping.get() ? Mono.just(0L) : dispatchDue().onErrorResume((ex) -> {
 				logger.warn("Deletion webhooks could not be dispatched this round: {}", ex.toString());
 				return Mono.just(0L);
 			}), 1)
@@ -119,6 +129,7 @@ public class WebhookDispatcher implements SmartLifecycle {
 		if (running == null) {
 			return;
 		}
+		this.stopping.set(true);
 		this.stopAsked.tryEmitValue(true);
 		try {
 			if (!this.ended.await(this.settings.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
