@@ -330,11 +330,23 @@ public class OutboxRelay implements SmartLifecycle {
 				break;
 			}
 			this.offeredCount.decrementAndGet();
+			if (sentAlready(next.entry())) {
+				// The sweep found the entry between its write and its offer and sent it.
+				// Its mark is done or due before the next sweep reads (awaitMarks).
+				this.inFlight.remove(next.entry().id());
+				continue;
+			}
 			bySource.computeIfAbsent(next.source(), (source) -> new ArrayList<>()).add(next.entry());
 		}
 		admitWaiting();
 		bySource.forEach(this::publish);
 		return !this.offered.isEmpty();
+	}
+
+	private boolean sentAlready(PendingEntry entry) {
+		synchronized (this.recentlySent) {
+			return this.recentlySent.containsKey(entry.id());
+		}
 	}
 
 	private void await(Duration atMost) {

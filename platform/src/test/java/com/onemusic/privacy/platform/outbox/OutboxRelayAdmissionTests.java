@@ -136,6 +136,30 @@ class OutboxRelayAdmissionTests {
 		}
 	}
 
+	/**
+	 * An entry written, then found by a sweep before its writer offers it, is published
+	 * once: the offer that follows sends nothing more.
+	 */
+	@Test
+	void anEntryTheSweepSentBeforeItWasOfferedIsPublishedOnce() throws Exception {
+		OutboxRelay relay = relay(Duration.ofSeconds(30));
+		Document swept = new Document("_id", this.run + "-swept").append("payload", "swept")
+			.append(MongoOutboxSource.PUBLISHED, false);
+		this.mongo.insert(swept, this.collection).block(Duration.ofSeconds(10));
+		relay.start();
+		try {
+			relay.trigger();
+			assertThat(relay.sent(swept.getString("_id")).toFuture()).succeedsWithin(Duration.ofSeconds(30));
+			relay.offer(this.source, swept);
+			// An entry offered after it, sent after the offer was taken.
+			String after = writeAndOffer(relay, 1).get(0);
+			assertThat(publishedKeys(List.of(swept.getString("_id"), after))).containsOnlyOnce(swept.getString("_id"));
+		}
+		finally {
+			relay.stop();
+		}
+	}
+
 	private OutboxRelay relay(Duration sendTimeout) {
 		return new OutboxRelay(List.of(this.source), this.kafka,
 				new MongoLease(this.mongo, "admission-test-" + this.run, Duration.ofSeconds(15)), Duration.ofHours(1),
@@ -155,7 +179,12 @@ class OutboxRelayAdmissionTests {
 	}
 
 	private Set<String> published(List<String> expected) {
-		Set<String> keys = new HashSet<>();
+		return new HashSet<>(publishedKeys(expected));
+	}
+
+	/** The keys of the records on the topic, once every expected one is there. */
+	private List<String> publishedKeys(List<String> expected) {
+		List<String> keys = new ArrayList<>();
 		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
 				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, this.infrastructure.bootstrapServers(),
 						ConsumerConfig.GROUP_ID_CONFIG, "admission-" + this.run,
