@@ -370,17 +370,14 @@ class DeletionPropagationTests {
 	 */
 	@Test
 	void aShareReadAgainAfterTheWebhookWentOutAsksNothingMore() throws Exception {
-		Acknowledged acknowledged = acknowledgedRequest();
-		Partner partner = acknowledged.partner();
-		String user = acknowledged.user();
-		String requestId = acknowledged.requestId();
+		Acknowledged request = acknowledgedRequest();
 		Object decision = TopicProbe
-			.read(Topics.SHARING_DECISIONS.name(), (ConsumerRecord<String, Object> record) -> user.equals(record.key()),
-					1, WAIT)
+			.read(Topics.SHARING_DECISIONS.name(),
+					(ConsumerRecord<String, Object> record) -> request.user().equals(record.key()), 1, WAIT)
 			.get(0)
 			.value();
-		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), user, decision);
-		assertOnlyDeliveriesAfterALateShare(requestId, user, partner);
+		TopicProbe.publish(Topics.SHARING_DECISIONS.name(), request.user(), decision);
+		assertOnlyDeliveriesAfterALateShare(request.requestId(), request.user(), request.partner());
 	}
 
 	/**
@@ -419,22 +416,22 @@ class DeletionPropagationTests {
 	 */
 	@Test
 	void aReminderLeavesAShareStoredAfterTheWebhooksWereMadeToTheLatePath() throws Exception {
-		Acknowledged acknowledged = acknowledgedRequest();
-		Partner partner = acknowledged.partner();
-		String user = acknowledged.user();
-		String requestId = acknowledged.requestId();
+		Acknowledged request = acknowledgedRequest();
+		Partner partner = request.partner();
+		String user = request.user();
 		assertThat(steps(user, 2)).hasSize(2);
 		// As the projection does, between storing a decision and claiming it.
 		ShareLogEntry late = lateEntry(user, partner, UUID.randomUUID().toString());
 		this.mongo.insert(late, ShareLogEntry.COLLECTION).block(WAIT);
 		TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
-				GatewayFixtures.deletion(user, requestId, DeletionKind.DELETION, "partner:" + partner.id()));
+				GatewayFixtures.deletion(user, request.requestId(), DeletionKind.DELETION, "partner:" + partner.id()));
 		assertThat(steps(user, 3)).as("the reminder was handled: the partner's step published again")
 			.extracting(ErasureStepReported::getStatus)
 			.containsExactly(ErasureStepStatus.PENDING, ErasureStepStatus.DONE, ErasureStepStatus.PENDING);
 		this.propagation.lateShares(List.of(late)).block(WAIT);
-		assertThat(this.propagation.deliveries(requestId, null, 10).collectList().block(WAIT)).extracting(Delivery::id)
-			.contains(DeletionPropagation.followUpId(requestId, partner.id(), late.id()));
+		assertThat(this.propagation.deliveries(request.requestId(), null, 10).collectList().block(WAIT))
+			.extracting(Delivery::id)
+			.contains(DeletionPropagation.followUpId(request.requestId(), partner.id(), late.id()));
 	}
 
 	@Test
