@@ -149,7 +149,8 @@ public final class SharingDecisionBenchmark {
 		int port = FreePorts.find();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("-Xmx" + System.getProperty("gateway.heap", "512m"));
+		String heap = System.getProperty("gateway.heap", "512m");
+		command.add("-Xmx" + heap);
 		String options = System.getProperty("gateway.jvm", "");
 		if (!options.isBlank()) {
 			command.addAll(List.of(options.trim().split("\\s+")));
@@ -158,8 +159,7 @@ public final class SharingDecisionBenchmark {
 		command
 			.addAll(List.of(InProcess.arguments(infrastructure, infrastructure.mongoUri("sharing-benchmark"), port)));
 		File log = File.createTempFile("gateway-process", ".log");
-		System.out.printf("gateway in a JVM of its own (-Xmx%s %s), its output in %s%n",
-				System.getProperty("gateway.heap", "512m"), options, log);
+		System.out.printf("gateway in a JVM of its own (-Xmx%s %s), its output in %s%n", heap, options, log);
 		Process gateway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
 		try {
 			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark("http://127.0.0.1:" + port, 10_000);

@@ -28,8 +28,10 @@ import org.springframework.data.mongodb.core.mapping.Document;
  * @param attempts every attempt and what the partner answered
  * @param deliveredAt when the partner acknowledged the webhook
  * @param confirmation the partner's confirmation, once received
- * @param lateShare the share whose late arrival in the share log created this delivery,
- * or null when it was created from the share log as it was when the request arrived
+ * @param lateShare the share whose late arrival in the share log created this delivery;
+ * {@code logged} for a follow-up of the shares the request found in the log (when a late
+ * share's delivery came first); null when it was created from the share log as it was
+ * when the request arrived
  */
 @Document(Delivery.COLLECTION)
 public record Delivery(@Id String id, String requestId, String userId, String partnerId, String userReference,

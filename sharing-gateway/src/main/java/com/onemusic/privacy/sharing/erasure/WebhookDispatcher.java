@@ -73,16 +73,8 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	private final Sinks.Many<Long> wakeups = Sinks.many().multicast().directBestEffort();
 
-	private volatile Disposable loop;
-
-	/** Set when the running loop is asked to stop. */
-	private volatile AtomicBoolean stopping;
-
-	/** Asks the running loop to stop taking due deliveries. */
-	private volatile Sinks.One<Boolean> stopAsked;
-
-	/** Counted down when the running loop has ended. */
-	private volatile CountDownLatch ended;
+	/** The running loop, or null. */
+	private volatile Running running;
 
 	public WebhookDispatcher(ReactiveMongoTemplate mongo, PartnerRegistry partners, DeletionPropagation propagation,
 			WebClient client, SharingProperties.Webhooks settings, Clock clock) {
@@ -96,25 +88,23 @@ public class WebhookDispatcher implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (this.loop != null) {
+		if (this.running != null) {
 			return;
 		}
-		Sinks.One<Boolean> stop = Sinks.one();
 		AtomicBoolean stopping = new AtomicBoolean();
-		this.stopping = stopping;
-		CountDownLatch done = new CountDownLatch(1);
-		this.stopAsked = stop;
-		this.ended = done;
-		this.loop = Flux.merge(Flux.interval(Duration.ZERO, this.settings.pollInterval()), this.wakeups.asFlux())
+		CountDownLatch ended = new CountDownLatch(1);
+		Disposable loop = Flux.merge(Flux.interval(Duration.ZERO, this.settings.pollInterval()), this.wakeups.asFlux())
+			// Ends at the first tick after the stop (stop wakes the loop for one).
+			.takeWhile((tick) -> !stopping.get())
 			.onBackpressureDrop()
-			.takeUntilOther(stop.asMono())
 			// A tick taken before the stop but not yet handled starts no round after it.
 			.concatMap((tick) -> stopping.get() ? Mono.just(0L) : dispatchDue().onErrorResume((ex) -> {
 				logger.warn("Deletion webhooks could not be dispatched this round: {}", ex.toString());
 				return Mono.just(0L);
 			}), 1)
-			.doFinally((signal) -> done.countDown())
+			.doFinally((signal) -> ended.countDown())
 			.subscribe();
+		this.running = new Running(loop, stopping, ended);
 	}
 
 	/**
@@ -125,27 +115,27 @@ public class WebhookDispatcher implements SmartLifecycle {
 	 */
 	@Override
 	public void stop() {
-		Disposable running = this.loop;
-		if (running == null) {
+		Running current = this.running;
+		if (current == null) {
 			return;
 		}
-		this.stopping.set(true);
-		this.stopAsked.tryEmitValue(true);
+		current.stopping().set(true);
+		wake();
 		try {
-			if (!this.ended.await(this.settings.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+			if (!current.ended().await(this.settings.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
 				logger.warn("Deletion webhooks under way did not end in time; their leases run out on their own");
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		running.dispose();
-		this.loop = null;
+		current.loop().dispose();
+		this.running = null;
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.loop != null;
+		return this.running != null;
 	}
 
 	/** Looks for due deliveries now instead of at the next poll. */
@@ -308,6 +298,14 @@ public class WebhookDispatcher implements SmartLifecycle {
 				return null;
 			}
 		}
+	}
+
+	/**
+	 * A running loop: its subscription, the flag that asks it to stop, and the latch
+	 * counted down when it has ended.
+	 */
+	private record Running(Disposable loop, AtomicBoolean stopping, CountDownLatch ended) {
+
 	}
 
 }
