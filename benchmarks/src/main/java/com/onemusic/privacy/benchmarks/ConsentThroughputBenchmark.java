@@ -136,6 +136,9 @@ public final class ConsentThroughputBenchmark {
 				+ " %d scope(s) per request%n", Topics.CONSENT_CHANGED.name(), url, scopesPerRequest);
 		System.out.printf("warm-up %d s at 8 clients%n", warmup);
 		benchmark.level(8, warmup);
+		if (operations != null) {
+			System.out.println(CpuShares.idle(Integer.getInteger("idleSeconds", 5)));
+		}
 		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
 				"p99 ms", "max ms", "http p50", "http p99");
 		for (int clients : levels(System.getProperty("clients", "1,8,64"))) {

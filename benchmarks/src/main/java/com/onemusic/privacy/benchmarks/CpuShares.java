@@ -146,6 +146,24 @@ final class CpuShares {
 	}
 
 	/**
+	 * What each part costs with nothing to do: the CPU time per second of a quiet
+	 * interval (consumers polling, schedulers ticking, leases renewed). A large figure
+	 * here is paid at any load and shows as a cost per unit at a low one.
+	 * @param seconds how long to stay quiet
+	 * @return one line
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	static String idle(int seconds) throws InterruptedException {
+		CpuShares before = now();
+		Thread.sleep(seconds * 1000L);
+		Map<Part, Long> parts = now().since(before, 0);
+		StringBuilder line = new StringBuilder("  idle, CPU per second:");
+		parts.forEach((part, used) -> line.append(String.format(" %s %.1f ms,", part.label, used / 1e6 / seconds)));
+		line.setLength(line.length() - 1);
+		return line.toString();
+	}
+
+	/**
 	 * One line: milliseconds of CPU per unit of work, by part, and what the service's
 	 * share would allow on two cores of its own.
 	 * @param parts nanoseconds by part

@@ -10,7 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,6 +54,7 @@ import com.onemusic.privacy.serde.AvroSerializer;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
+import com.onemusic.privacy.testsupport.TestTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -72,6 +78,9 @@ class PlatformIntegrationTests {
 	@Autowired
 	private SampleApplication.SampleListener listener;
 
+	@Autowired
+	private ObservationRegistry observations;
+
 	@BeforeAll
 	static void trustEvents() {
 		PrivacyService.trustEventsPackage();
@@ -80,6 +89,40 @@ class PlatformIntegrationTests {
 	@Test
 	void readinessReportsKafkaMongoAndTheRegistryUp() {
 		ServiceChecks.assertLiveAndReady(this.web);
+	}
+
+	/**
+	 * Every request is observed, refused ones too; Spring Security's own observations
+	 * (its filter chain, each authentication and authorization) are off unless asked for
+	 * ({@code privacy.security.observations}).
+	 */
+	@Test
+	void requestsAreObservedButNotEachStepOfTheSecurityChain() {
+		List<String> stopped = new CopyOnWriteArrayList<>();
+		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stopped.add(context.getName());
+			}
+
+		});
+		TestTokens.as(this.web, TestTokens.all()).get().uri("/actuator/metrics").exchange().expectStatus().isOk();
+		TestTokens.as(this.web, TestTokens.expired())
+			.get()
+			.uri("/actuator/metrics")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(stopped).filteredOn("http.server.requests"::equals)
+				.hasSizeGreaterThanOrEqualTo(2));
+		assertThat(stopped).noneMatch((name) -> name.startsWith("spring.security"));
 	}
 
 	@Test

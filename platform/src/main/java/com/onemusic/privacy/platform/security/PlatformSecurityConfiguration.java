@@ -16,6 +16,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
@@ -46,6 +47,18 @@ import org.springframework.web.server.ServerWebExchange;
 @EnableWebFluxSecurity
 @EnableConfigurationProperties(SecurityProperties.class)
 public class PlatformSecurityConfiguration {
+
+	/**
+	 * Whether Spring Security observes its filter chain, authentications and
+	 * authorizations: only when {@code privacy.security.observations} asks for it.
+	 * @param properties the settings
+	 * @return the observation settings
+	 */
+	@Bean
+	SecurityObservationSettings privacySecurityObservations(SecurityProperties properties) {
+		return properties.observations() ? SecurityObservationSettings.withDefaults().build()
+				: SecurityObservationSettings.noObservations();
+	}
 
 	@Bean
 	SecurityWebFilterChain privacySecurityFilterChain(ServerHttpSecurity http, SecurityProperties properties,

@@ -22,13 +22,18 @@ import org.springframework.validation.annotation.Validated;
  * @param publicPaths paths anyone may call (health probes; a service adds its own, e.g.
  * partner callbacks that are authenticated by signature)
  * @param verifiedTokens how verified tokens are remembered between calls
+ * @param observations whether Spring Security observes its filter chain, each
+ * authentication and each authorization (metrics {@code spring.security.*} and a trace
+ * span for each filter of every request); off by default, since every request is observed
+ * as {@code http.server.requests} with its status (401 and 403 too), and the chain's
+ * observations cost every request CPU time for spans that name its filters
  */
 @Validated
 @ConfigurationProperties("privacy.security")
 public record SecurityProperties(@DefaultValue("true") boolean enabled, String jwksUri, String issuer,
 		@DefaultValue("onemusic-privacy") @NotBlank String audience, @DefaultValue( {
 				"/actuator/health", "/actuator/health/**" }) @NotNull List<String> publicPaths,
-		@DefaultValue @NotNull VerifiedTokens verifiedTokens){
+		@DefaultValue @NotNull VerifiedTokens verifiedTokens, @DefaultValue("false") boolean observations){
 
 	/**
 	 * A token whose signature was verified is remembered for a while, so that a caller

@@ -100,7 +100,7 @@ class VerifiedTokenCacheTests {
 
 	private static SecurityProperties properties(Duration ttl) {
 		return new SecurityProperties(true, issuer.jwksUri(), issuer.issuer(), DevTokenIssuer.AUDIENCE,
-				List.of("/actuator/health"), new SecurityProperties.VerifiedTokens(ttl, 100));
+				List.of("/actuator/health"), new SecurityProperties.VerifiedTokens(ttl, 100), false);
 	}
 
 	/**
