@@ -68,7 +68,11 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		// caller.
 		defaults.put("management.endpoints.web.exposure.include", "health,info,metrics,prometheus");
 		defaults.put("management.endpoint.health.probes.enabled", "true");
-		defaults.put("management.endpoint.health.show-details", "always");
+		// The probes answer anyone; what each dependency reports (the Kafka cluster, the
+		// database, the registry's address, disk paths) only a caller with a valid token
+		// sees, unless calls need no token at all.
+		boolean secured = environment.getProperty("privacy.security.enabled", Boolean.class, true);
+		defaults.put("management.endpoint.health.show-details", secured ? "when-authorized" : "always");
 		defaults.put("management.endpoint.health.group.readiness.include", "readinessState,mongo,kafka,schemaRegistry");
 		defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
 		defaults.put("server.shutdown", "graceful");

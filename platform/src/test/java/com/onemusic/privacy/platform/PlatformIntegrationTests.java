@@ -36,6 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -89,6 +90,37 @@ class PlatformIntegrationTests {
 	@Test
 	void readinessReportsKafkaMongoAndTheRegistryUp() {
 		ServiceChecks.assertLiveAndReady(this.web);
+	}
+
+	/**
+	 * The health probes answer anyone, with the status alone; what each dependency
+	 * reports is for callers with a token.
+	 */
+	@Test
+	void healthShowsItsDetailsOnlyToCallersWithAToken() {
+		this.web.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.components.kafka.details.clusterId")
+			.exists();
+		WebTestClient anonymous = this.web.mutate()
+			.defaultHeaders((headers) -> headers.remove(HttpHeaders.AUTHORIZATION))
+			.build();
+		for (String probe : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
+			anonymous.get()
+				.uri(probe)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.jsonPath("$.status")
+				.isEqualTo("UP")
+				.jsonPath("$.components")
+				.doesNotExist();
+		}
 	}
 
 	/**
