@@ -1,6 +1,7 @@
 package com.onemusic.privacy.sharing;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +17,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.DataShared;
 import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.ShareDecision;
@@ -98,6 +100,39 @@ class ShareDecisionTests {
 								&& ((DataShared) record.value()).getDecision() == ShareDecision.DENIED,
 						1, WAIT))
 			.isNotEmpty();
+	}
+
+	/**
+	 * A grant made before the user withdrew, but recorded after (a device that synced
+	 * late): consent-service keeps the withdrawal as the current state, and so does the
+	 * gateway, though the grant's sequence number is the higher.
+	 */
+	@Test
+	void aGrantRecordedAfterANewerWithdrawalDoesNotUndoIt() {
+		String user = GatewayFixtures.user();
+		Instant now = Instant.now();
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user, grantMadeAt(user, now.minusSeconds(600)));
+		Map<String, Object> payload = Map.of("orderId", "O-7");
+		awaitStatus(user, "delivery", payload, 200);
+		GatewayFixtures.withdraw(user, "sharing.service-providers");
+		awaitStatus(user, "delivery", payload, 403);
+
+		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user, grantMadeAt(user, now.minusSeconds(300)));
+		// A decision sees every change published before it was asked.
+		Map<String, Object> denied = status(user, "delivery", payload, 403);
+		assertThat(denied).containsEntry("reason", "CONSENT_MISSING");
+		assertThat((String) denied.get("detail")).contains("withdrew");
+
+		// A newer grant does count.
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		status(user, "delivery", payload, 200);
+	}
+
+	private static ConsentChanged grantMadeAt(String user, Instant madeAt) {
+		return ConsentChanged
+			.newBuilder(GatewayFixtures.consent(user, "sharing.service-providers", true, GatewayFixtures.POLICY))
+			.setOccurredAt(madeAt)
+			.build();
 	}
 
 	@Test

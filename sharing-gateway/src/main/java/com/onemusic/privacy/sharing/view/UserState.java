@@ -13,8 +13,8 @@ import org.bson.Document;
 /**
  * What the view knows of one user: the latest change of each consent scope and the
  * deletion requests that stop sharing. Immutable; two states of one user merge into the
- * newer of each scope (by ledger sequence) and the union of the marks, so states read or
- * built in any order converge.
+ * newer of each scope (as the ledger orders them: {@link ConsentState#supersedes}) and
+ * the union of the marks, so states read or built in any order converge.
  *
  * @param userId the user
  * @param consents the latest change per scope
@@ -53,14 +53,14 @@ public record UserState(String userId, Map<String, ConsentState> consents, List<
 	}
 
 	/**
-	 * This state with one more consent change; an older change than the one known is
-	 * ignored.
+	 * This state with one more consent change; a change the known one supersedes, or the
+	 * known one again, is ignored.
 	 * @param change the change
 	 * @return the new state (this one if nothing changed)
 	 */
 	public UserState with(ConsentState change) {
 		ConsentState known = this.consents.get(change.scope());
-		if (known != null && known.sequence() >= change.sequence()) {
+		if (known != null && !change.supersedes(known)) {
 			return this;
 		}
 		Map<String, ConsentState> next = new LinkedHashMap<>(this.consents);
