@@ -52,7 +52,7 @@ class AnonymizerExportTests {
 	@Test
 	void theProfileAndASummaryOfTheEventsAreExported() {
 		String user = "u-" + UUID.randomUUID();
-		this.profiles.consentChanged(user, true, 1).block(WAIT);
+		this.profiles.consentChanged(user, true, 1, Instant.now()).block(WAIT);
 		String last = null;
 		for (int i = 0; i < 3; i++) {
 			last = UUID.randomUUID().toString();

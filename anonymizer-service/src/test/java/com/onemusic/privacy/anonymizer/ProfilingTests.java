@@ -40,6 +40,12 @@ class ProfilingTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
+	/**
+	 * When the ledger's changes of these tests were made: the change of sequence number
+	 * {@code n} at {@code n} seconds after this.
+	 */
+	private static final Instant MADE = Instant.now().minusSeconds(3600);
+
 	@Autowired
 	private ReactiveMongoTemplate mongo;
 
@@ -64,7 +70,7 @@ class ProfilingTests {
 			return profile(pseudonym) != null;
 		});
 		// An older withdrawal arriving late changes nothing.
-		this.profiles.consentChanged(user, false, 0).block(WAIT);
+		this.profiles.consentChanged(user, false, 0, Instant.EPOCH).block(WAIT);
 		assertThat(profile(pseudonym)).isNotNull();
 
 		consent(user, ConsentStatus.WITHDRAWN, 2);
@@ -77,9 +83,37 @@ class ProfilingTests {
 	}
 
 	/**
+	 * A grant made before the user withdrew but recorded after it (a device that synced
+	 * late) has the higher sequence number; consent-service keeps the withdrawal current,
+	 * and so does profiling.
+	 */
+	@Test
+	void aGrantRecordedAfterANewerWithdrawalDoesNotResumeProfiling() {
+		String user = "u-" + UUID.randomUUID();
+		String pseudonym = pseudonymAfterAnEvent(user);
+		Instant now = Instant.now();
+		this.profiles.consentChanged(user, true, 1, now.minusSeconds(600)).block(WAIT);
+		play(user);
+		await().atMost(WAIT).until(() -> profile(pseudonym) != null);
+		this.profiles.consentChanged(user, false, 2, now).block(WAIT);
+		assertThat(profile(pseudonym)).isNull();
+
+		this.profiles.consentChanged(user, true, 3, now.minusSeconds(300)).block(WAIT);
+		String after = play(user);
+		await().atMost(WAIT).until(() -> stored(after) != null);
+		assertThat(profile(pseudonym)).as("not profiled: the withdrawal is the newer choice").isNull();
+		// A newer grant does count.
+		this.profiles.consentChanged(user, true, 4, Instant.now()).block(WAIT);
+		await().atMost(WAIT).until(() -> {
+			play(user);
+			return profile(pseudonym) != null;
+		});
+	}
+
+	/**
 	 * The profiling consent in a user's state on the compacted state topic (how a consent
-	 * older than the changes topic's retention is known) counts like a change, by
-	 * sequence number: a state with an older one than the change taken does nothing.
+	 * older than the changes topic's retention is known) counts like a change: a state
+	 * older than the change taken does nothing.
 	 */
 	@Test
 	void theProfilingConsentInAUsersStateCountsLikeAChange() {
@@ -107,16 +141,18 @@ class ProfilingTests {
 	}
 
 	private static void state(String user, long sequence, boolean granted) {
-		TopicProbe
-			.publish(Topics.CONSENT_STATE.name(), user, ConsentStateRecorded.newBuilder()
-				.setEventId(UUID.randomUUID())
-				.setOccurredAt(Instant.now())
-				.setUserId(user)
-				.setSequence(sequence)
-				.setScopes(List.of(
-						new ScopeConsentState("purpose.marketing-push", true, "2026.01", sequence, Instant.now()),
-						new ScopeConsentState("purpose.user-profiling", granted, "2026.01", sequence, Instant.now())))
-				.build());
+		TopicProbe.publish(Topics.CONSENT_STATE.name(), user,
+				ConsentStateRecorded.newBuilder()
+					.setEventId(UUID.randomUUID())
+					.setOccurredAt(Instant.now())
+					.setUserId(user)
+					.setSequence(sequence)
+					.setScopes(List.of(
+							new ScopeConsentState("purpose.marketing-push", true, "2026.01", sequence,
+									MADE.plusSeconds(sequence)),
+							new ScopeConsentState("purpose.user-profiling", granted, "2026.01", sequence,
+									MADE.plusSeconds(sequence))))
+					.build());
 	}
 
 	/**
@@ -145,7 +181,7 @@ class ProfilingTests {
 		TopicProbe.publish(Topics.CONSENT_CHANGED.name(), user,
 				ConsentChanged.newBuilder()
 					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
+					.setOccurredAt(MADE.plusSeconds(sequence))
 					.setUserId(user)
 					.setScope("purpose.user-profiling")
 					.setStatus(status)

@@ -2,6 +2,7 @@ package com.onemusic.privacy.anonymizer.profile;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Date;
 
 import reactor.core.publisher.Mono;
 
@@ -38,26 +39,35 @@ public class Profiles {
 	}
 
 	/**
-	 * Follows a change of the user's profiling consent; of two changes the one with the
-	 * higher consent-ledger sequence number holds, whatever order they arrive in.
+	 * Follows a change of the user's profiling consent; of two changes the newer holds,
+	 * whatever order they arrive in, as consent-service's ledger decides the current
+	 * state: the later made, and of two made at the same instant the higher sequence
+	 * number. A change recorded late with an older time (a device that synced late) does
+	 * not undo a newer one. A consent stored before its time was kept compares by
+	 * sequence number alone.
 	 * @param userId the user
 	 * @param granted whether it was granted (else withdrawn)
 	 * @param sequence the consent ledger's sequence number of the change
+	 * @param changedAt when the change was made
 	 * @return completion
 	 */
-	public Mono<Void> consentChanged(String userId, boolean granted, long sequence) {
+	public Mono<Void> consentChanged(String userId, boolean granted, long sequence, Instant changedAt) {
 		return this.keys.keyFor(userId).flatMap((key) -> {
 			String pseudonym = key.pseudonym(FieldRules.USER_ID, userId);
 			Query byPseudonym = Query.query(Criteria.where("_id").is(pseudonym));
 			return this.mongo.findById(pseudonym, org.bson.Document.class, CONSENTS)
-				.map((held) -> held.get("sequence", Number.class).longValue() < sequence)
+				.map((held) -> supersedes(changedAt, sequence, held))
 				.defaultIfEmpty(true)
 				.flatMap((newer) -> {
 					if (!newer) {
 						return Mono.empty();
 					}
 					Mono<Void> record = this.mongo
-						.upsert(byPseudonym, new Update().set("granted", granted).set("sequence", sequence), CONSENTS)
+						.upsert(byPseudonym,
+								new Update().set("granted", granted)
+									.set("sequence", sequence)
+									.set("changedAt", Date.from(changedAt)),
+								CONSENTS)
 						.then();
 					// Withdrawn: the profile goes at once.
 					return granted ? record : record
@@ -65,6 +75,16 @@ public class Profiles {
 						.then();
 				});
 		});
+	}
+
+	private static boolean supersedes(Instant changedAt, long sequence, org.bson.Document held) {
+		long heldSequence = held.get("sequence", Number.class).longValue();
+		Date heldAt = held.getDate("changedAt");
+		if (heldAt == null) {
+			return heldSequence < sequence;
+		}
+		int byTime = changedAt.compareTo(heldAt.toInstant());
+		return byTime > 0 || (byTime == 0 && heldSequence < sequence);
 	}
 
 	/**

@@ -17,8 +17,8 @@ import com.onemusic.privacy.platform.messaging.RejectedRecord;
  * sequence number; changes other services publish without one come back from
  * consent-service with it): from the changes, and from the users' states on the compacted
  * state topic, which hold consents older than the changes topic's retention (so a service
- * that starts afresh learns of them). Both count by sequence number, so whichever comes
- * first, the newer wins.
+ * that starts afresh learns of them). Both count as consent-service's ledger does (the
+ * later made, then the higher sequence number), so whichever comes first, the newer wins.
  */
 @Component
 class ProfilingConsentListener {
@@ -37,7 +37,9 @@ class ProfilingConsentListener {
 		if (!this.scope.equals(event.getScope()) || event.getSequence() == null) {
 			return;
 		}
-		this.profiles.consentChanged(event.getUserId(), event.getStatus() == ConsentStatus.GRANTED, event.getSequence())
+		this.profiles
+			.consentChanged(event.getUserId(), event.getStatus() == ConsentStatus.GRANTED, event.getSequence(),
+					event.getOccurredAt())
 			.block(Listeners.TIMEOUT);
 	}
 
@@ -56,9 +58,9 @@ class ProfilingConsentListener {
 			.stream()
 			.filter((scope) -> this.scope.equals(scope.getScope()))
 			.findFirst()
-			.ifPresent(
-					(scope) -> this.profiles.consentChanged(state.getUserId(), scope.getGranted(), scope.getSequence())
-						.block(Listeners.TIMEOUT));
+			.ifPresent((scope) -> this.profiles
+				.consentChanged(state.getUserId(), scope.getGranted(), scope.getSequence(), scope.getChangedAt())
+				.block(Listeners.TIMEOUT));
 	}
 
 }
