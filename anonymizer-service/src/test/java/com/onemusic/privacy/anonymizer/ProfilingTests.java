@@ -2,12 +2,17 @@ package com.onemusic.privacy.anonymizer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -108,6 +113,30 @@ class ProfilingTests {
 			play(user);
 			return profile(pseudonym) != null;
 		});
+	}
+
+	/**
+	 * Changes written at once (the changes topic and the state topic are read on two
+	 * threads) end with the newest held, whichever write lands last.
+	 */
+	@Test
+	void changesWrittenAtOnceEndWithTheNewest() {
+		for (int round = 0; round < 5; round++) {
+			String user = "u-" + UUID.randomUUID();
+			String pseudonym = pseudonymAfterAnEvent(user);
+			List<Integer> order = new ArrayList<>(IntStream.rangeClosed(1, 16).boxed().toList());
+			Collections.shuffle(order);
+			// Odd sequence numbers grant, even ones withdraw: the newest (16) withdraws.
+			Flux.fromIterable(order)
+				.flatMap((sequence) -> this.profiles
+					.consentChanged(user, sequence % 2 == 1, sequence, MADE.plusSeconds(sequence))
+					.subscribeOn(Schedulers.parallel()), 16)
+				.blockLast(WAIT);
+			Document held = this.mongo.findById(pseudonym, Document.class, Profiles.CONSENTS).block(WAIT);
+			assertThat(held.get("sequence", Number.class).longValue()).as("round %d, order %s", round, order)
+				.isEqualTo(16L);
+			assertThat(held.getBoolean("granted")).isFalse();
+		}
 	}
 
 	/**

@@ -40,12 +40,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The view and the compacted consent-state topic: a state counts like the changes of its
- * scopes (the higher sequence wins per scope, whatever comes first), a tombstone makes
- * the view forget the user, and a view started after the changes have left the changes
- * topic (its retention) has every consent from the states.
+ * scopes (per scope the newer change wins, whatever comes first), a tombstone makes the
+ * view forget the user, and a view started after the changes have left the changes topic
+ * (its retention) has every consent from the states.
  */
 @GatewayTest
 class ConsentStateViewTests {
+
+	/**
+	 * The change of sequence number {@code n} in the states of these tests was made
+	 * {@code n} seconds after this.
+	 */
+	private static final Instant STATES_MADE = Instant.now().minus(Duration.ofDays(1));
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -89,7 +95,7 @@ class ConsentStateViewTests {
 		TopicProbe.publish(Topics.CONSENT_STATE.name(), user,
 				state(user, later, scope(SCOPE, true, granted), scope("sharing.merchants", true, later)));
 		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.merchants").isPresent());
-		assertThat(this.view.user(user).block(WAIT).consent(SCOPE)).as("the withdrawal has the higher sequence")
+		assertThat(this.view.user(user).block(WAIT).consent(SCOPE)).as("the withdrawal is the newer change")
 			.hasValueSatisfying((consent) -> assertThat(consent.granted()).isFalse());
 
 		TopicProbe.publish(Topics.CONSENT_STATE.name(), user, null);
@@ -196,8 +202,14 @@ class ConsentStateViewTests {
 			.build();
 	}
 
+	/**
+	 * A scope's state as the ledger set it: the same sequence number always with the same
+	 * time (a state published again carries the time its change was made), and before the
+	 * changes the tests publish now.
+	 */
 	private static ScopeConsentState scope(String scope, boolean granted, long sequence) {
-		return new ScopeConsentState(scope, granted, GatewayFixtures.POLICY, sequence, Instant.now());
+		return new ScopeConsentState(scope, granted, GatewayFixtures.POLICY, sequence,
+				STATES_MADE.plusSeconds(sequence));
 	}
 
 }

@@ -15,6 +15,7 @@ import org.springframework.data.mongodb.core.query.Update;
 import com.onemusic.privacy.anonymizer.erasure.UserErasure;
 import com.onemusic.privacy.anonymizer.keys.UserKeys;
 import com.onemusic.privacy.anonymizer.rules.FieldRules;
+import com.onemusic.privacy.platform.mongo.DuplicateKeys;
 
 /**
  * User profiles ("user portrait": how often a user does what) built from the
@@ -44,7 +45,8 @@ public class Profiles {
 	 * state: the later made, and of two made at the same instant the higher sequence
 	 * number. A change recorded late with an older time (a device that synced late) does
 	 * not undo a newer one. A consent stored before its time was kept compares by
-	 * sequence number alone.
+	 * sequence number alone. Of two changes written at once, the older cannot overwrite
+	 * the newer.
 	 * @param userId the user
 	 * @param granted whether it was granted (else withdrawn)
 	 * @param sequence the consent ledger's sequence number of the change
@@ -54,37 +56,26 @@ public class Profiles {
 	public Mono<Void> consentChanged(String userId, boolean granted, long sequence, Instant changedAt) {
 		return this.keys.keyFor(userId).flatMap((key) -> {
 			String pseudonym = key.pseudonym(FieldRules.USER_ID, userId);
-			Query byPseudonym = Query.query(Criteria.where("_id").is(pseudonym));
-			return this.mongo.findById(pseudonym, org.bson.Document.class, CONSENTS)
-				.map((held) -> supersedes(changedAt, sequence, held))
-				.defaultIfEmpty(true)
-				.flatMap((newer) -> {
-					if (!newer) {
-						return Mono.empty();
-					}
-					Mono<Void> record = this.mongo
-						.upsert(byPseudonym,
-								new Update().set("granted", granted)
-									.set("sequence", sequence)
-									.set("changedAt", Date.from(changedAt)),
-								CONSENTS)
-						.then();
-					// Withdrawn: the profile goes at once.
-					return granted ? record : record
-						.then(this.mongo.remove(Query.query(Criteria.where("_id").is(pseudonym)), UserErasure.PROFILES))
-						.then();
-				});
+			Date at = Date.from(changedAt);
+			// One conditional write, so that the changes and the states, taken on two
+			// threads, cannot put an older one back over a newer one: it matches only a
+			// consent this change supersedes; where a newer one is held, the upsert's
+			// insert meets the existing id.
+			Query superseded = Query.query(Criteria.where("_id")
+				.is(pseudonym)
+				.orOperator(Criteria.where("changedAt").lt(at),
+						Criteria.where("changedAt").is(at).and("sequence").lt(sequence),
+						Criteria.where("changedAt").exists(false).and("sequence").lt(sequence)));
+			Mono<Boolean> recorded = this.mongo
+				.upsert(superseded, new Update().set("granted", granted).set("sequence", sequence).set("changedAt", at),
+						CONSENTS)
+				.thenReturn(true)
+				.onErrorResume(DuplicateKeys::isDuplicateKey, (ex) -> Mono.just(false));
+			// Withdrawn: the profile goes at once.
+			return recorded.flatMap((newer) -> (newer && !granted)
+					? this.mongo.remove(Query.query(Criteria.where("_id").is(pseudonym)), UserErasure.PROFILES).then()
+					: Mono.empty());
 		});
-	}
-
-	private static boolean supersedes(Instant changedAt, long sequence, org.bson.Document held) {
-		long heldSequence = held.get("sequence", Number.class).longValue();
-		Date heldAt = held.getDate("changedAt");
-		if (heldAt == null) {
-			return heldSequence < sequence;
-		}
-		int byTime = changedAt.compareTo(heldAt.toInstant());
-		return byTime > 0 || (byTime == 0 && heldSequence < sequence);
 	}
 
 	/**
