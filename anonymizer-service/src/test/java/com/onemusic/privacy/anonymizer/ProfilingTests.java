@@ -12,6 +12,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -136,6 +137,26 @@ class ProfilingTests {
 			assertThat(held.get("sequence", Number.class).longValue()).as("round %d, order %s", round, order)
 				.isEqualTo(16L);
 			assertThat(held.getBoolean("granted")).isFalse();
+		}
+	}
+
+	/**
+	 * Events counted while the user withdraws: none leaves a profile behind.
+	 */
+	@Test
+	void noProfileOutlivesAWithdrawalThatCameWhileEventsWereCounted() {
+		for (int round = 0; round < 12; round++) {
+			String user = "u-" + UUID.randomUUID();
+			String pseudonym = pseudonymAfterAnEvent(user);
+			this.profiles.consentChanged(user, true, 1, MADE.plusSeconds(1)).block(WAIT);
+			Flux<Boolean> counting = Flux.range(0, 200)
+				.flatMap(
+						(i) -> this.profiles.count(pseudonym, "play", Instant.now()).subscribeOn(Schedulers.parallel()),
+						32);
+			Mono<Void> withdrawal = Mono.delay(Duration.ofMillis(20 + 5 * round))
+				.then(this.profiles.consentChanged(user, false, 2, MADE.plusSeconds(2)));
+			Flux.merge(counting.then(), withdrawal).blockLast(WAIT);
+			assertThat(profile(pseudonym)).as("round %d", round).isNull();
 		}
 	}
 

@@ -70,9 +70,8 @@ public class PlatformDefaults implements EnvironmentPostProcessor, Ordered {
 		defaults.put("management.endpoint.health.probes.enabled", "true");
 		// The probes answer anyone; what each dependency reports (the Kafka cluster, the
 		// database, the registry's address, disk paths) only a caller with a valid token
-		// sees, unless calls need no token at all.
-		boolean secured = environment.getProperty("privacy.security.enabled", Boolean.class, true);
-		defaults.put("management.endpoint.health.show-details", secured ? "when-authorized" : "always");
+		// sees.
+		defaults.put("management.endpoint.health.show-details", "when-authorized");
 		defaults.put("management.endpoint.health.group.readiness.include", "readinessState,mongo,kafka,schemaRegistry");
 		defaults.put("management.endpoint.health.group.liveness.include", "livenessState");
 		defaults.put("server.shutdown", "graceful");

@@ -80,22 +80,37 @@ public class Profiles {
 
 	/**
 	 * Counts an event into the user's profile, if the user consents to profiling.
+	 *
+	 * <p>
+	 * A withdrawal writes the consent, then deletes the profile. One that came between
+	 * this count's look at the consent and its write would leave a profile the count
+	 * created after the deletion, so the count looks at the consent again after its write
+	 * and deletes the profile itself if the consent is gone: either the withdrawal's
+	 * deletion comes after the write, or the second look comes after the withdrawal.
 	 * @param pseudonym the user's pseudonym
 	 * @param eventType what the user did
 	 * @param at when
-	 * @return whether the profile was updated
+	 * @return whether the profile was updated and is kept
 	 */
 	public Mono<Boolean> count(String pseudonym, String eventType, Instant at) {
-		return this.mongo.findById(pseudonym, org.bson.Document.class, CONSENTS)
-			.filter((consent) -> Boolean.TRUE.equals(consent.getBoolean("granted")))
-			.flatMap((consent) -> this.mongo
+		return granted(pseudonym).filter(Boolean::booleanValue)
+			.flatMap((granted) -> this.mongo
 				.findAndModify(Query.query(Criteria.where("_id").is(pseudonym)),
 						new Update().inc("eventCounts." + safe(eventType), 1)
 							.max("lastSeen", at)
 							.set("updatedAt", this.clock.instant()),
 						FindAndModifyOptions.options().upsert(true).returnNew(true), org.bson.Document.class,
 						UserErasure.PROFILES)
-				.thenReturn(true))
+				.then(granted(pseudonym)))
+			.flatMap((still) -> still ? Mono.just(true)
+					: this.mongo.remove(Query.query(Criteria.where("_id").is(pseudonym)), UserErasure.PROFILES)
+						.thenReturn(false))
+			.defaultIfEmpty(false);
+	}
+
+	private Mono<Boolean> granted(String pseudonym) {
+		return this.mongo.findById(pseudonym, org.bson.Document.class, CONSENTS)
+			.map((consent) -> Boolean.TRUE.equals(consent.getBoolean("granted")))
 			.defaultIfEmpty(false);
 	}
 
