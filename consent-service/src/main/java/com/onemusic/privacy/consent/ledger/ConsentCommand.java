@@ -1,6 +1,7 @@
 package com.onemusic.privacy.consent.ledger;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -24,6 +25,10 @@ public record ConsentCommand(String userId, String policyVersion, ConsentMethod 
 
 	public ConsentCommand {
 		changes = (changes != null) ? List.copyOf(changes) : List.of();
+		// To the millisecond, as the ledger stores it and the events carry it: a scope's
+		// current state is its latest change by this time, and every reader must compare
+		// the same values.
+		occurredAt = (occurredAt != null) ? occurredAt.truncatedTo(ChronoUnit.MILLIS) : null;
 	}
 
 	/**

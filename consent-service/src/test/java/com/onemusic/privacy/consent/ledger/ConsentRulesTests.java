@@ -60,6 +60,18 @@ class ConsentRulesTests {
 				() -> this.rules.plan(grantWithoutBirthDate, Map.of(), this.policies, LocalDate.of(2015, 1, 1), NOW));
 	}
 
+	/**
+	 * A change's time is kept to the millisecond, as the ledger stores it and the events
+	 * carry it: every reader decides a scope's current state by the same values.
+	 */
+	@Test
+	void aChangesTimeIsKeptToTheMillisecond() {
+		ConsentCommand command = new ConsentCommand("u-1", "2026.01", ConsentMethod.SETTINGS_TOGGLE, "app",
+				Instant.parse("2026-06-01T04:00:00.123456789Z"), null, null, null,
+				List.of(new ConsentCommand.Requested("permission.location", ConsentStatus.WITHDRAWN)), null);
+		assertThat(command.occurredAt()).isEqualTo(Instant.parse("2026-06-01T04:00:00.123Z"));
+	}
+
 	@Test
 	void unknownScopesNecessaryScopesAndRepeatedScopesAreBadInput() {
 		assertRefused(grant("purpose.nonexistent", null, null), ConsentRefused.Reason.UNKNOWN_SCOPE);
