@@ -109,18 +109,7 @@ class PlatformIntegrationTests {
 		WebTestClient anonymous = this.web.mutate()
 			.defaultHeaders((headers) -> headers.remove(HttpHeaders.AUTHORIZATION))
 			.build();
-		for (String probe : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
-			anonymous.get()
-				.uri(probe)
-				.exchange()
-				.expectStatus()
-				.isOk()
-				.expectBody()
-				.jsonPath("$.status")
-				.isEqualTo("UP")
-				.jsonPath("$.components")
-				.doesNotExist();
-		}
+		ServiceChecks.assertProbesShowTheStatusAlone(anonymous);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package com.onemusic.privacy.testsupport;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -44,28 +45,28 @@ public final class ServiceChecks {
 	 * @param web a client bound to the service
 	 */
 	public static void assertLiveAndReady(WebTestClient web) {
-		web.get()
-			.uri("/actuator/health/liveness")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.status")
-			.isEqualTo("UP");
-		web.get()
-			.uri("/actuator/health/readiness")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.status")
-			.isEqualTo("UP")
-			.jsonPath("$.components.kafka.status")
+		up(web, "/actuator/health/liveness");
+		up(web, "/actuator/health/readiness").jsonPath("$.components.kafka.status")
 			.isEqualTo("UP")
 			.jsonPath("$.components.mongo.status")
 			.isEqualTo("UP")
 			.jsonPath("$.components.schemaRegistry.status")
 			.isEqualTo("UP");
+	}
+
+	/**
+	 * The health probes answer a caller without a token (the kubelet's probes) with the
+	 * status alone: what each dependency reports is for callers with a token.
+	 * @param anonymous a client bound to the service that sends no token
+	 */
+	public static void assertProbesShowTheStatusAlone(WebTestClient anonymous) {
+		for (String probe : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
+			up(anonymous, probe).jsonPath("$.components").doesNotExist();
+		}
+	}
+
+	private static WebTestClient.BodyContentSpec up(WebTestClient web, String probe) {
+		return web.get().uri(probe).exchange().expectStatus().isOk().expectBody().jsonPath("$.status").isEqualTo("UP");
 	}
 
 	/**
