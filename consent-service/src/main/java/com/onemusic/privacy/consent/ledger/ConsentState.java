@@ -2,6 +2,8 @@ package com.onemusic.privacy.consent.ledger;
 
 import java.time.Instant;
 
+import com.onemusic.privacy.events.ConsentOrder;
+
 /**
  * The state of one scope for one user, as the ledger says.
  *
@@ -24,8 +26,7 @@ public record ConsentState(String scope, ConsentStatus status, long sequence, In
 	 * @return true when this one wins
 	 */
 	boolean newerThan(ConsentState other) {
-		int byTime = this.occurredAt.compareTo(other.occurredAt);
-		return byTime > 0 || (byTime == 0 && this.sequence > other.sequence);
+		return ConsentOrder.supersedes(this.occurredAt, this.sequence, other.occurredAt, other.sequence);
 	}
 
 }
