@@ -24,105 +24,109 @@ final class Slf4jLog implements Log {
 
 	@Override
 	public boolean isTraceEnabled() {
-		return this.logger.isTraceEnabled();
+		return enabled(LocationAwareLogger.TRACE_INT);
 	}
 
 	@Override
 	public boolean isDebugEnabled() {
-		return this.logger.isDebugEnabled();
+		return enabled(LocationAwareLogger.DEBUG_INT);
 	}
 
 	@Override
 	public boolean isInfoEnabled() {
-		return this.logger.isInfoEnabled();
+		return enabled(LocationAwareLogger.INFO_INT);
 	}
 
 	@Override
 	public boolean isWarnEnabled() {
-		return this.logger.isWarnEnabled();
+		return enabled(LocationAwareLogger.WARN_INT);
 	}
 
 	@Override
 	public boolean isErrorEnabled() {
-		return this.logger.isErrorEnabled();
+		return enabled(LocationAwareLogger.ERROR_INT);
 	}
 
 	@Override
 	public boolean isFatalEnabled() {
-		return this.logger.isErrorEnabled();
+		return enabled(LocationAwareLogger.ERROR_INT);
 	}
 
 	@Override
 	public void trace(Object message) {
-		trace(message, null);
+		log(LocationAwareLogger.TRACE_INT, message, null);
 	}
 
 	@Override
 	public void trace(Object message, Throwable error) {
-		if (this.logger.isTraceEnabled()) {
-			log(LocationAwareLogger.TRACE_INT, message, error);
-		}
+		log(LocationAwareLogger.TRACE_INT, message, error);
 	}
 
 	@Override
 	public void debug(Object message) {
-		debug(message, null);
+		log(LocationAwareLogger.DEBUG_INT, message, null);
 	}
 
 	@Override
 	public void debug(Object message, Throwable error) {
-		if (this.logger.isDebugEnabled()) {
-			log(LocationAwareLogger.DEBUG_INT, message, error);
-		}
+		log(LocationAwareLogger.DEBUG_INT, message, error);
 	}
 
 	@Override
 	public void info(Object message) {
-		info(message, null);
+		log(LocationAwareLogger.INFO_INT, message, null);
 	}
 
 	@Override
 	public void info(Object message, Throwable error) {
-		if (this.logger.isInfoEnabled()) {
-			log(LocationAwareLogger.INFO_INT, message, error);
-		}
+		log(LocationAwareLogger.INFO_INT, message, error);
 	}
 
 	@Override
 	public void warn(Object message) {
-		warn(message, null);
+		log(LocationAwareLogger.WARN_INT, message, null);
 	}
 
 	@Override
 	public void warn(Object message, Throwable error) {
-		if (this.logger.isWarnEnabled()) {
-			log(LocationAwareLogger.WARN_INT, message, error);
-		}
+		log(LocationAwareLogger.WARN_INT, message, error);
 	}
 
 	@Override
 	public void error(Object message) {
-		error(message, null);
+		log(LocationAwareLogger.ERROR_INT, message, null);
 	}
 
 	@Override
 	public void error(Object message, Throwable error) {
-		if (this.logger.isErrorEnabled()) {
-			log(LocationAwareLogger.ERROR_INT, message, error);
-		}
+		log(LocationAwareLogger.ERROR_INT, message, error);
 	}
 
 	@Override
 	public void fatal(Object message) {
-		error(message, null);
+		log(LocationAwareLogger.ERROR_INT, message, null);
 	}
 
 	@Override
 	public void fatal(Object message, Throwable error) {
-		error(message, error);
+		log(LocationAwareLogger.ERROR_INT, message, error);
 	}
 
+	private boolean enabled(int level) {
+		return switch (level) {
+			case LocationAwareLogger.TRACE_INT -> this.logger.isTraceEnabled();
+			case LocationAwareLogger.DEBUG_INT -> this.logger.isDebugEnabled();
+			case LocationAwareLogger.INFO_INT -> this.logger.isInfoEnabled();
+			case LocationAwareLogger.WARN_INT -> this.logger.isWarnEnabled();
+			default -> this.logger.isErrorEnabled();
+		};
+	}
+
+	/** The message becomes a string only when its level is enabled. */
 	private void log(int level, Object message, Throwable error) {
+		if (!enabled(level)) {
+			return;
+		}
 		String text = String.valueOf(message);
 		if (this.located != null) {
 			this.located.log(null, FQCN, level, text, null, error);
