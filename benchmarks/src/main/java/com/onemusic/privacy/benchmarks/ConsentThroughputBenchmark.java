@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,11 +42,12 @@ import com.onemusic.privacy.serde.AvroSerdeConfig;
  *
  * <p>
  * Everything shares the machine: broker, MongoDB wire server, service, load driver and
- * consumer. Arguments: seconds per level (default 20), warm-up seconds (default 10),
- * scopes changed per request (default 1; 4 is a consent dialog answered at once: one
- * ledger entry, one event per scope); {@code -Dclients=8} runs only the levels named
- * (default 1,8,64). A change is one scope of one user granted or withdrawn, and counts
- * once its own event was read.
+ * consumer. Arguments: seconds per level (default 20), the shortest warm-up in seconds
+ * (default 60; it goes on until the throughput settles, {@link InProcess#warmUp}), scopes
+ * changed per request (default 1; 4 is a consent dialog answered at once: one ledger
+ * entry, one event per scope); {@code -Dclients=8} runs only the levels named (default
+ * 1,8,64). A change is one scope of one user granted or withdrawn, and counts once its
+ * own event was read.
  */
 public final class ConsentThroughputBenchmark {
 
@@ -87,7 +89,7 @@ public final class ConsentThroughputBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
-		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
+		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 60;
 		int scopesPerRequest = (args.length > 2) ? Integer.parseInt(args[2]) : 1;
 		String target = System.getProperty("target");
 		if (target != null) {
@@ -134,8 +136,13 @@ public final class ConsentThroughputBenchmark {
 		consumer.start();
 		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s,"
 				+ " %d scope(s) per request%n", Topics.CONSENT_CHANGED.name(), url, scopesPerRequest);
-		System.out.printf("warm-up %d s at 8 clients%n", warmup);
-		benchmark.level(8, warmup);
+		System.out.printf("warm-up at 8 clients, at least %d s, until the throughput settles%n", warmup);
+		Map<String, InProcess.Window> loads = new LinkedHashMap<>();
+		loads.put("changes", (window) -> benchmark.level(8, window).perSecond);
+		if (operations != null) {
+			loads.put("trivial", (window) -> benchmark.trivial(8, window).perSecond());
+		}
+		InProcess.warmUp(warmup, loads);
 		if (operations != null) {
 			System.out.println(CpuShares.idle(Integer.getInteger("idleSeconds", 5)));
 		}

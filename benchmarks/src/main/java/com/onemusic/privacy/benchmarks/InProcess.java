@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -180,6 +181,71 @@ final class InProcess {
 		CpuShares after = CpuShares.now().without(CpuShares.DRIVER_THREAD);
 		return new Load(latencies.stream().mapToLong(Long::longValue).sorted().toArray(), elapsed, other.get(),
 				after.since(before, driverCpu.get()));
+	}
+
+	/** A load driven for a number of seconds; gives the requests answered per second. */
+	@FunctionalInterface
+	interface Window {
+
+		double run(int seconds) throws Exception;
+
+	}
+
+	/** How long each warm-up window of a load runs. */
+	static final int WARM_UP_WINDOW = 10;
+
+	/**
+	 * Warms the processes up until their throughput settles. A freshly started JVM keeps
+	 * compiling for minutes under load (the JIT compiler threads took a quarter of the
+	 * gateway's CPU after a minute of it), so figures taken before that measure the
+	 * compiler as much as the code. Drives each load in turn in windows of
+	 * {@value #WARM_UP_WINDOW} s, for at least {@code minSeconds} in all, then until the
+	 * last three windows of every load are within {@code -DsteadyWithin} (default 0.1) of
+	 * each other, or {@code -DwarmUpMax} seconds (default 420) have passed. Prints each
+	 * window's throughput, so that the curve shows.
+	 * @param minSeconds the shortest warm-up, all loads together
+	 * @param loads the loads, by name
+	 * @throws Exception when a load fails
+	 */
+	static void warmUp(int minSeconds, Map<String, Window> loads) throws Exception {
+		double within = Double.parseDouble(System.getProperty("steadyWithin", "0.1"));
+		int maxSeconds = Math.max(minSeconds, Integer.getInteger("warmUpMax", 420));
+		Map<String, List<Double>> windows = new LinkedHashMap<>();
+		loads.keySet().forEach((name) -> windows.put(name, new ArrayList<>()));
+		long start = System.nanoTime();
+		while (true) {
+			StringBuilder line = new StringBuilder();
+			for (Map.Entry<String, Window> load : loads.entrySet()) {
+				double perSecond = load.getValue().run(WARM_UP_WINDOW);
+				windows.get(load.getKey()).add(perSecond);
+				line.append((line.length() > 0) ? ", " : "")
+					.append(String.format("%s %.0f/s", load.getKey(), perSecond));
+			}
+			long elapsed = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+			System.out.printf("  warm-up %4d s: %s%n", elapsed, line);
+			boolean steady = windows.values().stream().allMatch((values) -> steady(values, within));
+			if (elapsed >= minSeconds && steady) {
+				System.out.printf("  steady after %d s (the last three windows of each load within %.0f %%)%n", elapsed,
+						within * 100);
+				return;
+			}
+			if (elapsed >= maxSeconds) {
+				System.out.printf(
+						"  NOT steady after %d s (-DwarmUpMax): the figures below may still include" + " compilation%n",
+						elapsed);
+				return;
+			}
+		}
+	}
+
+	/** Whether the last three values are within a fraction of their largest. */
+	static boolean steady(List<Double> values, double within) {
+		if (values.size() < 3) {
+			return false;
+		}
+		List<Double> last = values.subList(values.size() - 3, values.size());
+		double max = Collections.max(last);
+		return max > 0 && Collections.min(last) >= max * (1 - within);
 	}
 
 	/**

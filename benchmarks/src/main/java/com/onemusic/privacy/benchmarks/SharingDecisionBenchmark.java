@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,7 +56,8 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  * the view, then drives {@code POST /shares} (the configured partner swift-logistics,
  * purpose order-delivery, one field stripped) and the trivial endpoint with the same
  * number of clients over real HTTP. Everything shares the machine. Arguments: seconds per
- * measurement (default 20), warm-up seconds (default 10), clients (default 16),
+ * measurement (default 20), the shortest warm-up in seconds (default 60; it goes on until
+ * both endpoints' throughput settles, {@link InProcess#warmUp}), clients (default 16),
  * withdrawals to time (default 100).
  *
  * <p>
@@ -109,7 +111,7 @@ public final class SharingDecisionBenchmark {
 
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 20;
-		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 10;
+		int warmup = (args.length > 1) ? Integer.parseInt(args[1]) : 60;
 		int[] clients = java.util.Arrays.stream(((args.length > 2) ? args[2] : "4,16").split(","))
 			.mapToInt(Integer::parseInt)
 			.toArray();
@@ -217,9 +219,12 @@ public final class SharingDecisionBenchmark {
 		System.out.printf("%d users granted sharing.service-providers; view built in %.1f s%n", this.users.size(),
 				(System.nanoTime() - grantStart) / 1e9);
 		int clients = levels[levels.length - 1];
-		System.out.printf("warm-up %d s at %d clients, each endpoint%n", warmup, clients);
-		level("/benchmark/echo", clients, warmup);
-		level("/shares", clients, warmup);
+		System.out.printf("warm-up at %d clients, each endpoint in turn, at least %d s, until the throughputs settle%n",
+				clients, warmup);
+		Map<String, InProcess.Window> loads = new LinkedHashMap<>();
+		loads.put("trivial", (window) -> level("/benchmark/echo", clients, window).perSecond);
+		loads.put("decisions", (window) -> level("/shares", clients, window).perSecond);
+		InProcess.warmUp(warmup, loads);
 		int rounds = Integer.getInteger("rounds", 3);
 		double topTrivial = 0;
 		for (int level : levels) {
