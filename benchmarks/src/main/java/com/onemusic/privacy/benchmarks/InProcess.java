@@ -230,8 +230,7 @@ final class InProcess {
 				return;
 			}
 			if (elapsed >= maxSeconds) {
-				System.out.printf(
-						"  NOT steady after %d s (-DwarmUpMax): the figures below may still include" + " compilation%n",
+				System.out.printf("  NOT steady after %d s (-DwarmUpMax): the figures below may include compilation%n",
 						elapsed);
 				return;
 			}
