@@ -96,11 +96,21 @@ public final class ConsentThroughputBenchmark {
 			// Drive a system that is already running (./run-local), from this separate
 			// process.
 			run(target, System.getProperty("bootstrap", "127.0.0.1:9092"),
-					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup, scopesPerRequest, null);
+					System.getProperty("registry", "http://127.0.0.1:8081"), seconds, warmup, scopesPerRequest, null,
+					null);
 			return;
 		}
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
+		if (Boolean.getBoolean("separate")) {
+			try (LocalInfrastructure infrastructure = InProcess.infrastructure("consent-benchmark");
+					ServiceJvm service = ServiceJvm.start("consent", ConsentServiceApplication.class,
+							ConsentServiceApplication.NAME, infrastructure, "consent-benchmark")) {
+				run(service.url(), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds, warmup,
+						scopesPerRequest, null, service);
+			}
+			return;
+		}
 		try (LocalInfrastructure infrastructure = InProcess.infrastructure("consent-benchmark");
 				ConfigurableApplicationContext service = InProcess.run(
 						PrivacyService.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME)
@@ -108,7 +118,7 @@ public final class ConsentThroughputBenchmark {
 						infrastructure,
 						infrastructure.mongoUri("consent-benchmark") + System.getProperty("mongoOptions", ""))) {
 			run(InProcess.url(service), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds,
-					warmup, scopesPerRequest, () -> Operations.of(service, ConsentServiceApplication.NAME));
+					warmup, scopesPerRequest, () -> Operations.of(service, ConsentServiceApplication.NAME), null);
 		}
 	}
 
@@ -120,13 +130,15 @@ public final class ConsentThroughputBenchmark {
 
 	/**
 	 * Runs the levels. For a service in this JVM ({@code operations} not null), each
-	 * level also counts the service's operations on MongoDB and Kafka per change, and
-	 * drives the trivial endpoint served beside consent-service with the same clients,
-	 * the same body and the same token check: the framework's ceiling on this machine at
-	 * that moment.
+	 * level also counts the service's operations on MongoDB and Kafka per change; for a
+	 * service in this JVM or one this benchmark started ({@code jvm} not null, whose CPU
+	 * time per change is printed), each level also drives the trivial endpoint served
+	 * beside consent-service with the same clients, the same body and the same token
+	 * check: the framework's ceiling on this machine at that moment.
 	 */
 	private static void run(String url, String bootstrapServers, String registryUrl, int seconds, int warmup,
-			int scopesPerRequest, Supplier<Operations> operations) throws Exception {
+			int scopesPerRequest, Supplier<Operations> operations, ServiceJvm jvm) throws Exception {
+		boolean started = operations != null || jvm != null;
 		PrivacyService.trustEventsPackage();
 		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, Integer.getInteger("users", 20_000),
 				scopesPerRequest);
@@ -139,21 +151,25 @@ public final class ConsentThroughputBenchmark {
 		System.out.printf("warm-up at 8 clients, at least %d s, until the throughput settles%n", warmup);
 		Map<String, InProcess.Window> loads = new LinkedHashMap<>();
 		loads.put("changes", (window) -> benchmark.level(8, window).perSecond);
-		if (operations != null) {
+		if (started) {
 			loads.put("trivial", (window) -> benchmark.trivial(8, window).perSecond());
 		}
 		InProcess.warmUp(warmup, loads);
-		if (operations != null) {
+		if (started) {
 			System.out.println(CpuShares.idle(Integer.getInteger("idleSeconds", 5)));
 		}
 		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
 				"p99 ms", "max ms", "http p50", "http p99");
 		for (int clients : levels(System.getProperty("clients", "1,8,64"))) {
 			Operations before = (operations != null) ? operations.get() : null;
+			long jvmBefore = (jvm != null) ? jvm.cpu() : 0;
 			Result result = benchmark.level(clients, seconds);
 			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
 			System.out.println(CpuShares.perUnit(result.cpu, result.changes, "change"));
+			if (jvm != null) {
+				System.out.println(jvm.perUnit(jvmBefore, result.changes, "change"));
+			}
 			if (operations != null) {
 				System.out.println(operations.get().perUnitSince(before, result.changes, "change"));
 			}
@@ -161,7 +177,8 @@ public final class ConsentThroughputBenchmark {
 				System.out.printf("%8s (%.0f requests/s, %d changes each)%n", "", result.perSecond / scopesPerRequest,
 						scopesPerRequest);
 			}
-			if (operations != null) {
+			if (started) {
+				long jvmBeforeTrivial = (jvm != null) ? jvm.cpu() : 0;
 				InProcess.Load trivial = benchmark.trivial(clients, seconds);
 				System.out.printf(
 						"%8s trivial endpoint, same clients and body: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"
@@ -169,6 +186,9 @@ public final class ConsentThroughputBenchmark {
 						"", trivial.perSecond(), trivial.percentile(50), trivial.percentile(99),
 						100 * result.perSecond / scopesPerRequest / trivial.perSecond());
 				System.out.println(CpuShares.perUnit(trivial.cpu(), trivial.latencies().length, "request"));
+				if (jvm != null) {
+					System.out.println(jvm.perUnit(jvmBeforeTrivial, trivial.latencies().length, "request"));
+				}
 			}
 		}
 		consuming.set(false);

@@ -1,14 +1,9 @@
 package com.onemusic.privacy.benchmarks;
 
-import java.io.File;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,7 +33,6 @@ import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
 import com.onemusic.privacy.events.ConsentStatus;
 import com.onemusic.privacy.events.Topics;
-import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.local.LocalInfrastructure;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.serde.AvroSerdeConfig;
@@ -72,9 +66,9 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  *
  * <p>
  * With {@code -Dseparate=true} the gateway runs in a JVM of its own, as deployed
- * ({@link GatewayProcess}; {@code -Dgateway.heap}, 512m by default, and
- * {@code -Dgateway.jvm} for other options), and that JVM's CPU time per request is
- * printed; the gateway's own timers and operation counts are not read then.
+ * ({@link ServiceJvm}; {@code -Dgateway.heap}, 512m by default, and {@code -Dgateway.jvm}
+ * for other options), and that JVM's CPU time per request is printed; the gateway's own
+ * timers and operation counts are not read then.
  */
 public final class SharingDecisionBenchmark {
 
@@ -99,7 +93,7 @@ public final class SharingDecisionBenchmark {
 	private Supplier<Operations> operations;
 
 	/** The gateway's JVM, when it runs in one of its own; else null. */
-	private ProcessHandle gateway;
+	private ServiceJvm gateway;
 
 	private SharingDecisionBenchmark(String baseUrl, int userCount) {
 		this.baseUrl = baseUrl;
@@ -141,71 +135,18 @@ public final class SharingDecisionBenchmark {
 	}
 
 	/**
-	 * Runs the benchmark against the gateway in a JVM of its own
-	 * ({@link GatewayProcess}), the infrastructure and the load driver in this one. The
-	 * gateway's own timers and operation counts are not read then; its process's CPU time
-	 * is.
+	 * Runs the benchmark against the gateway in a JVM of its own ({@link ServiceJvm}),
+	 * the infrastructure and the load driver in this one. The gateway's own timers and
+	 * operation counts are not read then; its process's CPU time is.
 	 */
 	private static void separate(LocalInfrastructure infrastructure, KafkaProducer<String, Object> producer,
 			int seconds, int warmup, int[] clients, int withdrawals) throws Exception {
-		int port = FreePorts.find();
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		String heap = System.getProperty("gateway.heap", "512m");
-		command.add("-Xmx" + heap);
-		String options = System.getProperty("gateway.jvm", "");
-		if (!options.isBlank()) {
-			command.addAll(List.of(options.trim().split("\\s+")));
-		}
-		command.addAll(List.of("-cp", classpath(), GatewayProcess.class.getName()));
-		command
-			.addAll(List.of(InProcess.arguments(infrastructure, infrastructure.mongoUri("sharing-benchmark"), port)));
-		File log = File.createTempFile("gateway-process", ".log");
-		System.out.printf("gateway in a JVM of its own (-Xmx%s %s), its output in %s%n", heap, options, log);
-		Process gateway = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-		try {
-			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark("http://127.0.0.1:" + port, 10_000);
-			benchmark.gateway = gateway.toHandle();
-			benchmark.awaitUp(gateway, Duration.ofMinutes(2));
+		try (ServiceJvm gateway = ServiceJvm.start("gateway", SharingGatewayApplication.class,
+				SharingGatewayApplication.NAME, infrastructure, "sharing-benchmark")) {
+			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(gateway.url(), 10_000);
+			benchmark.gateway = gateway;
 			benchmark.run(producer, seconds, warmup, clients, withdrawals);
 		}
-		finally {
-			gateway.destroy();
-			if (!gateway.waitFor(30, TimeUnit.SECONDS)) {
-				gateway.destroyForcibly();
-			}
-		}
-	}
-
-	/** The class path this benchmark runs with, for the gateway's JVM. */
-	private static String classpath() {
-		if (SharingDecisionBenchmark.class.getClassLoader() instanceof URLClassLoader loader) {
-			List<String> entries = new ArrayList<>();
-			for (URL url : loader.getURLs()) {
-				entries.add(Path.of(URI.create(url.toString())).toString());
-			}
-			return String.join(File.pathSeparator, entries);
-		}
-		return System.getProperty("java.class.path");
-	}
-
-	private void awaitUp(Process gateway, Duration timeout) throws Exception {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!gateway.isAlive()) {
-				throw new IllegalStateException("The gateway's JVM ended with " + gateway.exitValue());
-			}
-			try {
-				if (post("/benchmark/echo", "{}").statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException notYet) {
-				// Not listening yet.
-			}
-			Thread.sleep(500);
-		}
-		throw new IllegalStateException("The gateway did not answer within " + timeout);
 	}
 
 	private void run(KafkaProducer<String, Object> producer, int seconds, int warmup, int[] levels, int withdrawals)
@@ -347,13 +288,12 @@ public final class SharingDecisionBenchmark {
 
 	/** The CPU time of the gateway's JVM so far, in nanoseconds; 0 when it runs here. */
 	private long gatewayCpu() {
-		return (this.gateway != null) ? this.gateway.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) : 0;
+		return (this.gateway != null) ? this.gateway.cpu() : 0;
 	}
 
 	private void printGatewayCpu(long before, long requests, String unit) {
 		if (this.gateway != null) {
-			System.out.printf("  the gateway's JVM: %.2f ms CPU per %s%n",
-					(gatewayCpu() - before) / 1e6 / Math.max(1, requests), unit);
+			System.out.println(this.gateway.perUnit(before, requests, unit));
 		}
 	}
 

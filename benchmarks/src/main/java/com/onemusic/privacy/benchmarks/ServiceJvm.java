@@ -1,0 +1,152 @@
+package com.onemusic.privacy.benchmarks;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.onemusic.privacy.local.FreePorts;
+import com.onemusic.privacy.local.LocalInfrastructure;
+
+/**
+ * A service under load in a JVM of its own ({@link ServiceProcess}), the infrastructure
+ * and the load driver staying in the benchmark's: what {@code -Dseparate=true} runs. Its
+ * heap is {@code -D<prefix>.heap} (512m by default) and other JVM options come from
+ * {@code -D<prefix>.jvm}; its output goes to a file named on the console. The service's
+ * own meters cannot be read from here, the CPU time of its process can.
+ */
+final class ServiceJvm implements AutoCloseable {
+
+	private final Process process;
+
+	private final String url;
+
+	private final String name;
+
+	private ServiceJvm(Process process, String url, String name) {
+		this.process = process;
+		this.url = url;
+		this.name = name;
+	}
+
+	/**
+	 * Starts a service and waits until it answers.
+	 * @param prefix the prefix of the system properties that set its heap and options
+	 * @param application the service's application class
+	 * @param name the service's name
+	 * @param infrastructure the infrastructure it uses
+	 * @param database its MongoDB database
+	 * @return the running service
+	 * @throws Exception when it cannot be started or does not answer within two minutes
+	 */
+	static ServiceJvm start(String prefix, Class<?> application, String name, LocalInfrastructure infrastructure,
+			String database) throws Exception {
+		int port = FreePorts.find();
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		String heap = System.getProperty(prefix + ".heap", "512m");
+		command.add("-Xmx" + heap);
+		String options = System.getProperty(prefix + ".jvm", "");
+		if (!options.isBlank()) {
+			command.addAll(List.of(options.trim().split("\\s+")));
+		}
+		command.addAll(List.of("-cp", classpath(), ServiceProcess.class.getName(), application.getName(), name));
+		command.addAll(List.of(InProcess.arguments(infrastructure, infrastructure.mongoUri(database), port)));
+		File log = File.createTempFile(name + "-process", ".log");
+		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", name, heap, options, log);
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+		ServiceJvm jvm = new ServiceJvm(process, "http://127.0.0.1:" + port, name);
+		try {
+			jvm.awaitUp(Duration.ofMinutes(2));
+			return jvm;
+		}
+		catch (Exception ex) {
+			jvm.close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Where the service listens.
+	 * @return its base URL
+	 */
+	String url() {
+		return this.url;
+	}
+
+	/**
+	 * The CPU time of the service's JVM so far.
+	 * @return nanoseconds
+	 */
+	long cpu() {
+		return this.process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+	}
+
+	/**
+	 * The CPU time the service's JVM used since an earlier reading, per unit of work.
+	 * @param before the earlier {@link #cpu()}
+	 * @param units the work done since
+	 * @param unit what a unit is called
+	 * @return a line to print
+	 */
+	String perUnit(long before, long units, String unit) {
+		return String.format("  the JVM of %s: %.2f ms CPU per %s", this.name,
+				(cpu() - before) / 1e6 / Math.max(1, units), unit);
+	}
+
+	private void awaitUp(Duration timeout) throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("The JVM of " + this.name + " ended with " + this.process.exitValue());
+			}
+			try {
+				HttpRequest probe = HttpRequest.newBuilder(URI.create(this.url + "/benchmark/echo"))
+					.header("Content-Type", "application/json")
+					.header("Authorization", InProcess.authorization())
+					.POST(HttpRequest.BodyPublishers.ofString("{}"))
+					.build();
+				if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException notYet) {
+				// Not listening yet.
+			}
+			Thread.sleep(500);
+		}
+		throw new IllegalStateException(this.name + " did not answer within " + timeout);
+	}
+
+	/** The class path this benchmark runs with, for the service's JVM. */
+	private static String classpath() {
+		if (ServiceJvm.class.getClassLoader() instanceof URLClassLoader loader) {
+			List<String> entries = new ArrayList<>();
+			for (URL url : loader.getURLs()) {
+				entries.add(Path.of(URI.create(url.toString())).toString());
+			}
+			return String.join(File.pathSeparator, entries);
+		}
+		return System.getProperty("java.class.path");
+	}
+
+	/** Stops the service's JVM. */
+	@Override
+	public void close() throws InterruptedException {
+		this.process.destroy();
+		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
+			this.process.destroyForcibly();
+		}
+	}
+
+}
