@@ -183,7 +183,7 @@ final class CpuShares {
 		}
 		double service = parts.get(Part.SERVICE) / 1e6 / units;
 		line.append(String.format(" all %.2f ms", total / 1e6 / units));
-		if (service > 0.01) {
+		if (service > 0.05) {
 			line.append(String.format(
 					"; the service's share alone would allow at most %.0f %ss/s on two" + " cores of its own",
 					2000 / service, unit));
