@@ -102,10 +102,12 @@ public final class ConsentThroughputBenchmark {
 		}
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
+		String mongoOptions = System.getProperty("mongoOptions", "");
 		if (Boolean.getBoolean("separate")) {
 			try (LocalInfrastructure infrastructure = InProcess.infrastructure("consent-benchmark");
 					ServiceJvm service = ServiceJvm.start("consent", ConsentServiceApplication.class,
-							ConsentServiceApplication.NAME, infrastructure, "consent-benchmark")) {
+							ConsentServiceApplication.NAME, infrastructure,
+							infrastructure.mongoUri("consent-benchmark") + mongoOptions)) {
 				run(service.url(), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds, warmup,
 						scopesPerRequest, null, service);
 			}
@@ -115,8 +117,7 @@ public final class ConsentThroughputBenchmark {
 				ConfigurableApplicationContext service = InProcess.run(
 						PrivacyService.builder(ConsentServiceApplication.class, ConsentServiceApplication.NAME)
 							.sources(InProcess.TrivialEndpoint.class),
-						infrastructure,
-						infrastructure.mongoUri("consent-benchmark") + System.getProperty("mongoOptions", ""))) {
+						infrastructure, infrastructure.mongoUri("consent-benchmark") + mongoOptions)) {
 			run(InProcess.url(service), infrastructure.bootstrapServers(), infrastructure.registryUrl(), seconds,
 					warmup, scopesPerRequest, () -> Operations.of(service, ConsentServiceApplication.NAME), null);
 		}

@@ -184,9 +184,9 @@ final class CpuShares {
 		double service = parts.get(Part.SERVICE) / 1e6 / units;
 		line.append(String.format(" all %.2f ms", total / 1e6 / units));
 		if (service > 0.05) {
-			line.append(String.format(
-					"; the service's share alone would allow at most %.0f %ss/s on two" + " cores of its own",
-					2000 / service, unit));
+			line.append(
+					String.format("; the service's share alone would allow at most %.0f %ss/s on two cores of its own",
+							2000 / service, unit));
 		}
 		else {
 			line.append(" in this JVM (the service runs in another)");

@@ -44,12 +44,12 @@ final class ServiceJvm implements AutoCloseable {
 	 * @param application the service's application class
 	 * @param name the service's name
 	 * @param infrastructure the infrastructure it uses
-	 * @param database its MongoDB database
+	 * @param mongoUri its MongoDB connection string
 	 * @return the running service
 	 * @throws Exception when it cannot be started or does not answer within two minutes
 	 */
 	static ServiceJvm start(String prefix, Class<?> application, String name, LocalInfrastructure infrastructure,
-			String database) throws Exception {
+			String mongoUri) throws Exception {
 		int port = FreePorts.find();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -60,7 +60,7 @@ final class ServiceJvm implements AutoCloseable {
 			command.addAll(List.of(options.trim().split("\\s+")));
 		}
 		command.addAll(List.of("-cp", classpath(), ServiceProcess.class.getName(), application.getName(), name));
-		command.addAll(List.of(InProcess.arguments(infrastructure, infrastructure.mongoUri(database), port)));
+		command.addAll(List.of(InProcess.arguments(infrastructure, mongoUri, port)));
 		File log = File.createTempFile(name + "-process", ".log");
 		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", name, heap, options, log);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();

@@ -142,7 +142,7 @@ public final class SharingDecisionBenchmark {
 	private static void separate(LocalInfrastructure infrastructure, KafkaProducer<String, Object> producer,
 			int seconds, int warmup, int[] clients, int withdrawals) throws Exception {
 		try (ServiceJvm gateway = ServiceJvm.start("gateway", SharingGatewayApplication.class,
-				SharingGatewayApplication.NAME, infrastructure, "sharing-benchmark")) {
+				SharingGatewayApplication.NAME, infrastructure, infrastructure.mongoUri("sharing-benchmark"))) {
 			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(gateway.url(), 10_000);
 			benchmark.gateway = gateway;
 			benchmark.run(producer, seconds, warmup, clients, withdrawals);

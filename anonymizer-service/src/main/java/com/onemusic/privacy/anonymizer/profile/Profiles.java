@@ -59,9 +59,8 @@ public class Profiles {
 			Date at = Date.from(changedAt);
 			// One conditional write, so that the changes and the states, taken on two
 			// threads, cannot put an older one back over a newer one: it matches only a
-			// consent this change supersedes (ConsentOrder, as a query); where a newer
-			// one
-			// is held, the upsert's insert meets the existing id.
+			// consent this change supersedes (ConsentOrder, as a query); where a
+			// newer one is held, the upsert's insert meets the existing id.
 			Query superseded = Query.query(Criteria.where("_id")
 				.is(pseudonym)
 				.orOperator(Criteria.where("changedAt").lt(at),

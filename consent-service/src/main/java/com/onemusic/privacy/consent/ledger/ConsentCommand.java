@@ -1,8 +1,8 @@
 package com.onemusic.privacy.consent.ledger;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
