@@ -1,11 +1,8 @@
 package com.onemusic.privacy.benchmarks;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +53,7 @@ public final class ConsentThroughputBenchmark {
 	private static final String[] SCOPES = { "purpose.marketing-push", "permission.location", "permission.camera",
 			"purpose.personalized-recommendation" };
 
-	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+	private final DriverHttp http;
 
 	private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
 
@@ -68,9 +65,11 @@ public final class ConsentThroughputBenchmark {
 	 */
 	private final Map<String, Boolean> granted = new ConcurrentHashMap<>();
 
-	private final String baseUrl;
-
 	private final List<String> users;
+
+	private final AtomicBoolean consuming = new AtomicBoolean(true);
+
+	private Thread consumer;
 
 	private final int scopesPerRequest;
 
@@ -78,7 +77,7 @@ public final class ConsentThroughputBenchmark {
 		if (scopesPerRequest < 1 || scopesPerRequest > SCOPES.length) {
 			throw new IllegalArgumentException("scopes per request must be 1 to " + SCOPES.length);
 		}
-		this.baseUrl = baseUrl;
+		this.http = DriverHttp.of(baseUrl);
 		this.scopesPerRequest = scopesPerRequest;
 		this.users = new ArrayList<>();
 		String run = UUID.randomUUID().toString().substring(0, 8);
@@ -103,6 +102,10 @@ public final class ConsentThroughputBenchmark {
 		System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 		PrivacyService.trustEventsPackage();
 		String mongoOptions = System.getProperty("mongoOptions", "");
+		if (System.getProperty("compare") != null) {
+			compare(seconds, warmup, scopesPerRequest, mongoOptions);
+			return;
+		}
 		if (Boolean.getBoolean("separate")) {
 			try (LocalInfrastructure infrastructure = InProcess.infrastructure("consent-benchmark");
 					ServiceJvm service = ServiceJvm.start("consent", ConsentServiceApplication.class,
@@ -140,60 +143,135 @@ public final class ConsentThroughputBenchmark {
 	private static void run(String url, String bootstrapServers, String registryUrl, int seconds, int warmup,
 			int scopesPerRequest, Supplier<Operations> operations, ServiceJvm jvm) throws Exception {
 		boolean started = operations != null || jvm != null;
-		PrivacyService.trustEventsPackage();
-		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, Integer.getInteger("users", 20_000),
-				scopesPerRequest);
-		AtomicBoolean consuming = new AtomicBoolean(true);
-		Thread consumer = new Thread(() -> benchmark.consume(bootstrapServers, registryUrl, consuming),
-				"benchmark-consumer");
-		consumer.start();
-		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s,"
-				+ " %d scope(s) per request%n", Topics.CONSENT_CHANGED.name(), url, scopesPerRequest);
+		ConsentThroughputBenchmark benchmark = start(url, bootstrapServers, registryUrl, scopesPerRequest);
 		System.out.printf("warm-up at 8 clients, at least %d s, until the throughput settles%n", warmup);
 		Map<String, InProcess.Window> loads = new LinkedHashMap<>();
-		loads.put("changes", (window) -> benchmark.level(8, window).perSecond);
-		if (started) {
-			loads.put("trivial", (window) -> benchmark.trivial(8, window).perSecond());
-		}
+		benchmark.addLoads("", started, loads);
 		InProcess.warmUp(warmup, loads);
 		if (started) {
 			System.out.println(CpuShares.idle(Integer.getInteger("idleSeconds", 5)));
 		}
+		for (int clients : levels(System.getProperty("clients", "1,8,64"))) {
+			benchmark.measure(clients, seconds, started, operations, jvm);
+		}
+		benchmark.stop();
+	}
+
+	/**
+	 * Two consent-services side by side, each in a JVM of its own with a broker, a
+	 * MongoDB server and a registry of its own in this JVM: A with the options of
+	 * {@code -Dconsent.jvm}, B with those of {@code -Dcompare}. Their warm-ups and
+	 * measured levels alternate ({@code -Drounds} rounds of each level, 2 by default), so
+	 * that the machine's drift, which moves the figures of runs minutes apart by 20-30 %,
+	 * falls on both alike. The CPU of this JVM's parts counts both infrastructures (the
+	 * idle one costs what the idle line says); each service's JVM is measured alone.
+	 */
+	private static void compare(int seconds, int warmup, int scopesPerRequest, String mongoOptions) throws Exception {
+		String optionsA = System.getProperty("consent.jvm", "");
+		String optionsB = System.getProperty("compare");
+		try (LocalInfrastructure infrastructureA = InProcess.infrastructure("consent-benchmark-a");
+				LocalInfrastructure infrastructureB = InProcess.infrastructure("consent-benchmark-b");
+				ServiceJvm jvmA = ServiceJvm.start("consent", optionsA, ConsentServiceApplication.class,
+						ConsentServiceApplication.NAME, infrastructureA,
+						infrastructureA.mongoUri("consent-benchmark") + mongoOptions)) {
+			// Its driver takes the token of the service started last: A's before B
+			// starts.
+			ConsentThroughputBenchmark a = start(jvmA.url(), infrastructureA.bootstrapServers(),
+					infrastructureA.registryUrl(), scopesPerRequest);
+			try (ServiceJvm jvmB = ServiceJvm.start("consent", optionsB, ConsentServiceApplication.class,
+					ConsentServiceApplication.NAME, infrastructureB,
+					infrastructureB.mongoUri("consent-benchmark") + mongoOptions)) {
+				ConsentThroughputBenchmark b = start(jvmB.url(), infrastructureB.bootstrapServers(),
+						infrastructureB.registryUrl(), scopesPerRequest);
+				System.out.printf(
+						"A: %s%nB: %s%nwarm-up of each at 8 clients, in turn, at least %d s, until the"
+								+ " throughput settles%n",
+						optionsA.isBlank() ? "(no options)" : optionsA, optionsB.isBlank() ? "(no options)" : optionsB,
+						warmup);
+				Map<String, InProcess.Window> loads = new LinkedHashMap<>();
+				a.addLoads("A ", true, loads);
+				b.addLoads("B ", true, loads);
+				InProcess.warmUp(warmup, loads);
+				System.out.println(CpuShares.idle(Integer.getInteger("idleSeconds", 5)));
+				int rounds = Integer.getInteger("rounds", 2);
+				for (int round = 1; round <= rounds; round++) {
+					for (int clients : levels(System.getProperty("clients", "8"))) {
+						System.out.printf("round %d, A%n", round);
+						a.measure(clients, seconds, true, null, jvmA);
+						System.out.printf("round %d, B%n", round);
+						b.measure(clients, seconds, true, null, jvmB);
+					}
+				}
+				b.stop();
+			}
+			a.stop();
+		}
+	}
+
+	/** A driver of a service, its consumer of the changes topic running. */
+	private static ConsentThroughputBenchmark start(String url, String bootstrapServers, String registryUrl,
+			int scopesPerRequest) {
+		PrivacyService.trustEventsPackage();
+		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, Integer.getInteger("users", 20_000),
+				scopesPerRequest);
+		benchmark.consumer = new Thread(() -> benchmark.consume(bootstrapServers, registryUrl), "benchmark-consumer");
+		benchmark.consumer.start();
+		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s,"
+				+ " %d scope(s) per request%n", Topics.CONSENT_CHANGED.name(), url, scopesPerRequest);
+		return benchmark;
+	}
+
+	private void addLoads(String prefix, boolean trivialToo, Map<String, InProcess.Window> loads) {
+		loads.put(prefix + "changes", (window) -> level(8, window).perSecond);
+		if (trivialToo) {
+			loads.put(prefix + "trivial", (window) -> trivial(8, window).perSecond());
+		}
+	}
+
+	private void stop() throws InterruptedException {
+		this.http.close();
+		this.consuming.set(false);
+		this.consumer.join(10_000);
+	}
+
+	/** Measures a level and prints it, and the trivial endpoint with the same clients. */
+	private void measure(int clients, int seconds, boolean trivialToo, Supplier<Operations> operations, ServiceJvm jvm)
+			throws Exception {
 		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
 				"p99 ms", "max ms", "http p50", "http p99");
-		for (int clients : levels(System.getProperty("clients", "1,8,64"))) {
-			Operations before = (operations != null) ? operations.get() : null;
-			long jvmBefore = (jvm != null) ? jvm.cpu() : 0;
-			Result result = benchmark.level(clients, seconds);
-			System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
-					result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
-			System.out.println(CpuShares.perUnit(result.cpu, result.changes, "change"));
+		Operations before = (operations != null) ? operations.get() : null;
+		long jvmBefore = (jvm != null) ? jvm.cpu() : 0;
+		Result result = level(clients, seconds);
+		System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
+				result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
+		System.out.printf(
+				"%8s http p50 / p99 of requests that grant only %.1f / %.1f ms, that withdraw %.1f / %.1f ms"
+						+ " (answered once published)%n",
+				"", result.grants[0], result.grants[1], result.withdrawals[0], result.withdrawals[1]);
+		System.out.println(CpuShares.perUnit(result.cpu, result.changes, "change"));
+		if (jvm != null) {
+			System.out.println(jvm.perUnit(jvmBefore, result.changes, "change"));
+		}
+		if (operations != null) {
+			System.out.println(operations.get().perUnitSince(before, result.changes, "change"));
+		}
+		if (this.scopesPerRequest > 1) {
+			System.out.printf("%8s (%.0f requests/s, %d changes each)%n", "", result.perSecond / this.scopesPerRequest,
+					this.scopesPerRequest);
+		}
+		if (trivialToo) {
+			long jvmBeforeTrivial = (jvm != null) ? jvm.cpu() : 0;
+			InProcess.Load trivial = trivial(clients, seconds);
+			System.out.printf(
+					"%8s trivial endpoint, same clients and body: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"
+							+ " (requests/s are %.0f %% of it)%n",
+					"", trivial.perSecond(), trivial.percentile(50), trivial.percentile(99),
+					100 * result.perSecond / this.scopesPerRequest / trivial.perSecond());
+			System.out.println(CpuShares.perUnit(trivial.cpu(), trivial.latencies().length, "request"));
 			if (jvm != null) {
-				System.out.println(jvm.perUnit(jvmBefore, result.changes, "change"));
-			}
-			if (operations != null) {
-				System.out.println(operations.get().perUnitSince(before, result.changes, "change"));
-			}
-			if (scopesPerRequest > 1) {
-				System.out.printf("%8s (%.0f requests/s, %d changes each)%n", "", result.perSecond / scopesPerRequest,
-						scopesPerRequest);
-			}
-			if (started) {
-				long jvmBeforeTrivial = (jvm != null) ? jvm.cpu() : 0;
-				InProcess.Load trivial = benchmark.trivial(clients, seconds);
-				System.out.printf(
-						"%8s trivial endpoint, same clients and body: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"
-								+ " (requests/s are %.0f %% of it)%n",
-						"", trivial.perSecond(), trivial.percentile(50), trivial.percentile(99),
-						100 * result.perSecond / scopesPerRequest / trivial.perSecond());
-				System.out.println(CpuShares.perUnit(trivial.cpu(), trivial.latencies().length, "request"));
-				if (jvm != null) {
-					System.out.println(jvm.perUnit(jvmBeforeTrivial, trivial.latencies().length, "request"));
-				}
+				System.out.println(jvm.perUnit(jvmBeforeTrivial, trivial.latencies().length, "request"));
 			}
 		}
-		consuming.set(false);
-		consumer.join(10_000);
 	}
 
 	/** The trivial endpoint with the same load. */
@@ -207,28 +285,26 @@ public final class ConsentThroughputBenchmark {
 		}
 		String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
 				+ "\"changes\":[" + changes + "]}";
-		return InProcess
-			.drive(clients, seconds,
-					() -> this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/benchmark/echo"))
-						.header("Content-Type", "application/json")
-						.header("Authorization", InProcess.authorization())
-						.POST(HttpRequest.BodyPublishers.ofString(body))
-						.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+		return InProcess.drive(clients, seconds, () -> this.http.send("POST", "/benchmark/echo", body).status());
 	}
 
 	private Result level(int clients, int seconds) throws Exception {
 		this.sentAt.clear();
 		this.seenAt.clear();
 		AtomicLong accepted = new AtomicLong();
+		List<Long> grants = Collections.synchronizedList(new ArrayList<>());
+		List<Long> withdrawals = Collections.synchronizedList(new ArrayList<>());
 		InProcess.Load http = InProcess.drive(clients, seconds, () -> {
 			String user = this.users.get(ThreadLocalRandom.current().nextInt(this.users.size()));
 			int first = ThreadLocalRandom.current().nextInt(SCOPES.length);
 			List<String> scopes = new ArrayList<>();
+			boolean withdraws = false;
 			StringBuilder changes = new StringBuilder();
 			for (int i = 0; i < this.scopesPerRequest; i++) {
 				String scope = SCOPES[(first + i) % SCOPES.length];
 				// Every scope changes, unless two clients pick the same user at once.
 				boolean grant = this.granted.merge(user + "|" + scope, true, (was, ignored) -> !was);
+				withdraws |= !grant;
 				changes.append((i > 0) ? "," : "")
 					.append("{\"scope\":\"")
 					.append(scope)
@@ -240,13 +316,9 @@ public final class ConsentThroughputBenchmark {
 			String body = "{\"policyVersion\":\"2026.01\",\"method\":\"SETTINGS_TOGGLE\",\"sourceSystem\":\"benchmark\","
 					+ "\"changes\":[" + changes + "]}";
 			long sent = System.nanoTime();
-			HttpResponse<String> response = this.http
-				.send(HttpRequest.newBuilder(URI.create(this.baseUrl + "/users/" + user + "/consents"))
-					.header("Content-Type", "application/json")
-					.header("Authorization", InProcess.authorization())
-					.PUT(HttpRequest.BodyPublishers.ofString(body))
-					.build(), HttpResponse.BodyHandlers.ofString());
-			if (response.statusCode() == 200 && response.body().contains("\"changed\":true")) {
+			DriverHttp.Response response = this.http.send("PUT", "/users/" + user + "/consents", body);
+			(withdraws ? withdrawals : grants).add(System.nanoTime() - sent);
+			if (response.status() == 200 && response.body().contains("\"changed\":true")) {
 				Matcher matcher = SEQUENCE.matcher(response.body());
 				if (matcher.find()) {
 					for (String scope : scopes) {
@@ -255,7 +327,7 @@ public final class ConsentThroughputBenchmark {
 					accepted.incrementAndGet();
 				}
 			}
-			return response.statusCode();
+			return response.status();
 		});
 		long requests = http.latencies().length + http.other();
 		double elapsed = http.seconds();
@@ -279,10 +351,16 @@ public final class ConsentThroughputBenchmark {
 		}
 		return new Result(latencies.length, latencies.length / elapsed, InProcess.percentile(latencies, 50),
 				InProcess.percentile(latencies, 99), InProcess.percentile(latencies, 100), http.percentile(50),
-				http.percentile(99), http.cpu());
+				http.percentile(99), percentiles(grants), percentiles(withdrawals), http.cpu());
 	}
 
-	private void consume(String bootstrapServers, String registryUrl, AtomicBoolean running) {
+	/** The p50 and p99 of some latencies, in ms. */
+	private static double[] percentiles(List<Long> latencies) {
+		long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+		return new double[] { InProcess.percentile(sorted, 50), InProcess.percentile(sorted, 99) };
+	}
+
+	private void consume(String bootstrapServers, String registryUrl) {
 		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
 				ConsumerConfig.GROUP_ID_CONFIG, "benchmark-" + UUID.randomUUID(),
 				ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
@@ -291,7 +369,7 @@ public final class ConsentThroughputBenchmark {
 		try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
 				new AvroDeserializer<>(null, serde, false))) {
 			consumer.subscribe(List.of(Topics.CONSENT_CHANGED.name()));
-			while (running.get()) {
+			while (this.consuming.get()) {
 				for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(50))) {
 					long now = System.nanoTime();
 					if (record.value() instanceof ConsentChanged event && event.getSequence() != null) {
@@ -304,7 +382,7 @@ public final class ConsentThroughputBenchmark {
 	}
 
 	private record Result(long changes, double perSecond, double p50, double p99, double max, double httpP50,
-			double httpP99, Map<CpuShares.Part, Long> cpu) {
+			double httpP99, double[] grants, double[] withdrawals, Map<CpuShares.Part, Long> cpu) {
 
 	}
 

@@ -50,12 +50,27 @@ final class ServiceJvm implements AutoCloseable {
 	 */
 	static ServiceJvm start(String prefix, Class<?> application, String name, LocalInfrastructure infrastructure,
 			String mongoUri) throws Exception {
+		return start(prefix, System.getProperty(prefix + ".jvm", ""), application, name, infrastructure, mongoUri);
+	}
+
+	/**
+	 * Starts a service with JVM options of its own and waits until it answers.
+	 * @param prefix the prefix of the system property that sets its heap
+	 * @param options its JVM options, separated by spaces
+	 * @param application the service's application class
+	 * @param name the service's name
+	 * @param infrastructure the infrastructure it uses
+	 * @param mongoUri its MongoDB connection string
+	 * @return the running service
+	 * @throws Exception when it cannot be started or does not answer within two minutes
+	 */
+	static ServiceJvm start(String prefix, String options, Class<?> application, String name,
+			LocalInfrastructure infrastructure, String mongoUri) throws Exception {
 		int port = FreePorts.find();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		String heap = System.getProperty(prefix + ".heap", "512m");
 		command.add("-Xmx" + heap);
-		String options = System.getProperty(prefix + ".jvm", "");
 		if (!options.isBlank()) {
 			command.addAll(List.of(options.trim().split("\\s+")));
 		}

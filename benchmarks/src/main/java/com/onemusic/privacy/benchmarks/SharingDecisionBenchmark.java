@@ -1,9 +1,5 @@
 package com.onemusic.privacy.benchmarks;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,9 +76,7 @@ public final class SharingDecisionBenchmark {
 			+ "\"payload\":{\"orderId\":\"O-20261129-0001\",\"contactPhone\":\"13800138000\","
 			+ "\"address\":\"北京市朝阳区某路1号\",\"imei\":\"490154203237518\"}}";
 
-	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-	private final String baseUrl;
+	private final DriverHttp http;
 
 	private final List<String> users = new ArrayList<>();
 
@@ -96,7 +90,7 @@ public final class SharingDecisionBenchmark {
 	private ServiceJvm gateway;
 
 	private SharingDecisionBenchmark(String baseUrl, int userCount) {
-		this.baseUrl = baseUrl;
+		this.http = DriverHttp.of(baseUrl);
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		for (int i = 0; i < userCount; i++) {
 			this.users.add("share-" + run + "-" + i);
@@ -200,10 +194,9 @@ public final class SharingDecisionBenchmark {
 		for (String fraction : System.getProperty("rates", "0.1,0.3,0.6").split(",")) {
 			double rate = Double.parseDouble(fraction) * topTrivial;
 			InProcess.Load trivial = InProcess.driveAtRate(rate, seconds, 64,
-					() -> post("/benchmark/echo", body()).statusCode());
+					() -> post("/benchmark/echo", body()).status());
 			Map<String, CountAtBucket[]> waitsBefore = waitBuckets();
-			InProcess.Load decisions = InProcess.driveAtRate(rate, seconds, 64,
-					() -> post("/shares", body()).statusCode());
+			InProcess.Load decisions = InProcess.driveAtRate(rate, seconds, 64, () -> post("/shares", body()).status());
 			Map<String, CountAtBucket[]> waitsAfter = waitBuckets();
 			System.out.printf(
 					"open loop at %.0f requests/s (%s of the trivial endpoint's %.0f): decisions answered %.0f/s, p50 %.2f ms,"
@@ -373,20 +366,16 @@ public final class SharingDecisionBenchmark {
 	private long awaitStatus(String user, int status, Duration timeout) throws Exception {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
-			HttpResponse<Void> response = post("/shares", BODY.formatted(user));
-			if (response.statusCode() == status) {
+			DriverHttp.Response response = post("/shares", BODY.formatted(user));
+			if (response.status() == status) {
 				return System.nanoTime();
 			}
 		}
 		throw new IllegalStateException("No " + status + " for " + user + " within " + timeout);
 	}
 
-	private HttpResponse<Void> post(String path, String body) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(URI.create(this.baseUrl + path))
-			.header("Content-Type", "application/json")
-			.header("Authorization", InProcess.authorization())
-			.POST(HttpRequest.BodyPublishers.ofString(body))
-			.build(), HttpResponse.BodyHandlers.discarding());
+	private DriverHttp.Response post(String path, String body) throws Exception {
+		return this.http.send("POST", path, body);
 	}
 
 	private double probes() {
@@ -394,7 +383,7 @@ public final class SharingDecisionBenchmark {
 	}
 
 	private Result level(String path, int clients, int seconds) throws Exception {
-		InProcess.Load load = InProcess.drive(clients, seconds, () -> post(path, body()).statusCode());
+		InProcess.Load load = InProcess.drive(clients, seconds, () -> post(path, body()).status());
 		return new Result(load.latencies().length, load.perSecond(), load.percentile(50), load.percentile(99),
 				load.percentile(100), load.other(), load.cpu());
 	}
