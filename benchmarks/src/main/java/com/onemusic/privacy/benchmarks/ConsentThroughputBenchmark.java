@@ -215,6 +215,8 @@ public final class ConsentThroughputBenchmark {
 		ConsentThroughputBenchmark benchmark = new ConsentThroughputBenchmark(url, Integer.getInteger("users", 20_000),
 				scopesPerRequest);
 		benchmark.consumer = new Thread(() -> benchmark.consume(bootstrapServers, registryUrl), "benchmark-consumer");
+		// Does not keep the JVM alive when a run fails before stopping it.
+		benchmark.consumer.setDaemon(true);
 		benchmark.consumer.start();
 		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s,"
 				+ " %d scope(s) per request%n", Topics.CONSENT_CHANGED.name(), url, scopesPerRequest);

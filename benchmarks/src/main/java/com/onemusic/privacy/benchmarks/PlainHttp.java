@@ -21,9 +21,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>
  * The load drivers share the two cores with what they measure, so what they cost counts
  * against it: the JDK's {@code HttpClient} (its selector thread, executors and
- * asynchronous machinery) spent more CPU per request than the service spends answering a
- * trivial one. This writes the request's bytes, reads the status line, the headers and a
- * body of {@code Content-Length} or chunked, and nothing else (no redirects, no TLS, no
+ * asynchronous machinery) spent nearly as much CPU per request (0.24 ms) as the service
+ * spends answering a trivial one (0.29 ms); this spends 0.05-0.08 ms. This writes the
+ * request's bytes, reads the status line, the headers and a body of
+ * {@code Content-Length} or chunked, and nothing else (no redirects, no TLS, no
  * compression).
  */
 final class PlainHttp implements DriverHttp {
@@ -48,7 +49,8 @@ final class PlainHttp implements DriverHttp {
 	PlainHttp(String baseUrl, String authorization) {
 		URI uri = URI.create(baseUrl);
 		if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) {
-			throw new IllegalArgumentException("Expected http://host:port, got " + baseUrl);
+			throw new IllegalArgumentException(
+					"Expected http://host:port, got " + baseUrl + " (-Dclient=jdk for anything else)");
 		}
 		this.host = uri.getHost();
 		this.port = uri.getPort();
