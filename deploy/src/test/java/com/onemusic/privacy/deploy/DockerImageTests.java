@@ -54,6 +54,15 @@ class DockerImageTests {
 	}
 
 	@Test
+	void theImageNamesItsGarbageCollectorInAVariableADeploymentCanReplace() throws IOException {
+		String dockerfile = Files.readString(DOCKERFILE);
+		String runtime = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+		assertThat(runtime).containsPattern("(?m)^ENV JDK_JAVA_OPTIONS=\"-XX:\\+UseSerialGC\"$");
+		String entrypoint = runtime.substring(runtime.indexOf("\nENTRYPOINT"));
+		assertThat(entrypoint).as("a collector named on the command line could not be replaced").doesNotContain("GC");
+	}
+
+	@Test
 	void theImageRunsAsTheUnprivilegedUserTheManifestsExpect() throws IOException {
 		String dockerfile = Files.readString(DOCKERFILE);
 		String runtime = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
