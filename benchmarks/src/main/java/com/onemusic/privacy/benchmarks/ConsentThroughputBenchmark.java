@@ -250,7 +250,7 @@ public final class ConsentThroughputBenchmark {
 				"%8s http p50 / p99 of requests that grant only %.1f / %.1f ms, that withdraw %.1f / %.1f ms"
 						+ " (answered once published)%n",
 				"", result.grants[0], result.grants[1], result.withdrawals[0], result.withdrawals[1]);
-		System.out.println(CpuShares.perUnit(result.cpu, result.changes, "change"));
+		System.out.println(CpuShares.perUnit(result.cpu, result.changes, "change", operations != null));
 		if (jvm != null) {
 			System.out.println(jvm.perUnit(jvmBefore, result.changes, "change"));
 		}
@@ -269,7 +269,8 @@ public final class ConsentThroughputBenchmark {
 							+ " (requests/s are %.0f %% of it)%n",
 					"", trivial.perSecond(), trivial.percentile(50), trivial.percentile(99),
 					100 * result.perSecond / this.scopesPerRequest / trivial.perSecond());
-			System.out.println(CpuShares.perUnit(trivial.cpu(), trivial.latencies().length, "request"));
+			System.out
+				.println(CpuShares.perUnit(trivial.cpu(), trivial.latencies().length, "request", operations != null));
 			if (jvm != null) {
 				System.out.println(jvm.perUnit(jvmBeforeTrivial, trivial.latencies().length, "request"));
 			}

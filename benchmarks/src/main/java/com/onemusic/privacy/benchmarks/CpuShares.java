@@ -164,14 +164,16 @@ final class CpuShares {
 	}
 
 	/**
-	 * One line: milliseconds of CPU per unit of work, by part, and what the service's
-	 * share would allow on two cores of its own.
+	 * One line: milliseconds of CPU per unit of work, by part, and, when the service runs
+	 * here, what its share would allow on two cores of its own.
 	 * @param parts nanoseconds by part
 	 * @param units how many units of work (requests, changes) were done
 	 * @param unit the unit's name
+	 * @param serviceHere whether the service runs in this JVM (else its share here is
+	 * only stray threads, and the estimate is left out)
 	 * @return the line
 	 */
-	static String perUnit(Map<Part, Long> parts, long units, String unit) {
+	static String perUnit(Map<Part, Long> parts, long units, String unit, boolean serviceHere) {
 		if (units == 0) {
 			return "  CPU: nothing done";
 		}
@@ -183,7 +185,7 @@ final class CpuShares {
 		}
 		double service = parts.get(Part.SERVICE) / 1e6 / units;
 		line.append(String.format(" all %.2f ms", total / 1e6 / units));
-		if (service > 0.05) {
+		if (serviceHere) {
 			line.append(
 					String.format("; the service's share alone would allow at most %.0f %ss/s on two cores of its own",
 							2000 / service, unit));

@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,26 +116,23 @@ final class ServiceJvm implements AutoCloseable {
 	}
 
 	private void awaitUp(Duration timeout) throws Exception {
-		HttpClient http = HttpClient.newHttpClient();
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException("The JVM of " + this.name + " ended with " + this.process.exitValue());
-			}
-			try {
-				HttpRequest probe = HttpRequest.newBuilder(URI.create(this.url + "/benchmark/echo"))
-					.header("Content-Type", "application/json")
-					.header("Authorization", InProcess.authorization())
-					.POST(HttpRequest.BodyPublishers.ofString("{}"))
-					.build();
-				if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-					return;
+		try (DriverHttp http = DriverHttp.of(this.url)) {
+			while (System.nanoTime() < deadline) {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(
+							"The JVM of " + this.name + " ended with " + this.process.exitValue());
 				}
+				try {
+					if (http.send("POST", "/benchmark/echo", "{}").status() == 200) {
+						return;
+					}
+				}
+				catch (IOException notYet) {
+					// Not listening yet.
+				}
+				Thread.sleep(500);
 			}
-			catch (IOException notYet) {
-				// Not listening yet.
-			}
-			Thread.sleep(500);
 		}
 		throw new IllegalStateException(this.name + " did not answer within " + timeout);
 	}

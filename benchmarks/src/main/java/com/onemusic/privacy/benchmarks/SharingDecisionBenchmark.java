@@ -205,7 +205,8 @@ public final class SharingDecisionBenchmark {
 					decisions.percentile(99), decisions.percentile(100),
 					(decisions.other() > 0) ? " (" + decisions.other() + " not 200)" : "", trivial.perSecond(),
 					trivial.percentile(50), trivial.percentile(99));
-			System.out.println("  " + CpuShares.perUnit(decisions.cpu(), decisions.latencies().length, "decision"));
+			System.out.println("  " + CpuShares.perUnit(decisions.cpu(), decisions.latencies().length, "decision",
+					this.gateway == null));
 			if (!waitsAfter.isEmpty()) {
 				System.out.printf(
 						"  waits inside the gateway: for the view p50 %s, p99 %s; for Kafka's ack p50 %s, p99 %s%n",
@@ -271,7 +272,7 @@ public final class SharingDecisionBenchmark {
 		long gatewayBefore = gatewayCpu();
 		Result result = level(path, level, seconds);
 		print(name, level, result);
-		System.out.println(CpuShares.perUnit(result.cpu, result.requests, unit));
+		System.out.println(CpuShares.perUnit(result.cpu, result.requests, unit, this.gateway == null));
 		printGatewayCpu(gatewayBefore, result.requests, unit);
 		if (result.other > 0) {
 			System.out.printf("  (%d %ss answered other than 200)%n", result.other, unit);

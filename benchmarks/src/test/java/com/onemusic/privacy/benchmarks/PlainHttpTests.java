@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -28,6 +30,9 @@ class PlainHttpTests {
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
 	private final AtomicInteger connections = new AtomicInteger();
+
+	/** Released each time the server closes a connection after answering. */
+	private final Semaphore closedByServer = new Semaphore(0);
 
 	/** Each request the server read: its request line, headers and body. */
 	private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -93,7 +98,8 @@ class PlainHttpTests {
 		String url = serve((n) -> "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", true);
 		try (PlainHttp http = new PlainHttp(url, "")) {
 			assertThat(http.send("POST", "/x", "{}").status()).isEqualTo(200);
-			awaitClosedByServer();
+			assertThat(this.closedByServer.tryAcquire(5, TimeUnit.SECONDS)).as("the server closed the connection")
+				.isTrue();
 			assertThat(http.send("POST", "/y", "{}").status()).isEqualTo(200);
 		}
 		assertThat(this.connections).hasValue(2);
@@ -177,19 +183,13 @@ class PlainHttpTests {
 				out.flush();
 				if (closeAfterEach) {
 					socket.close();
+					this.closedByServer.release();
 					return;
 				}
 			}
 		}
 		catch (IOException ex) {
 			// the test ends
-		}
-	}
-
-	private void awaitClosedByServer() throws InterruptedException {
-		long deadline = System.nanoTime() + 5_000_000_000L;
-		while (this.sockets.stream().anyMatch((socket) -> !socket.isClosed()) && System.nanoTime() < deadline) {
-			Thread.sleep(10);
 		}
 	}
 
