@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
  * Where the CPU time of this JVM went between two moments, by part: the service, the
  * broker, the MongoDB wire server, the registry and token issuer, the load driver, and
  * what no Java thread accounts for (JIT compiler, garbage collector, threads that ended).
- * Everything runs in one process on the same cores, so the time a request costs the
- * service alone says more about the service than the throughput of the whole does.
+ * A MongoDB server in a JVM of its own ({@link MongoServerJvm}) counts as the MongoDB
+ * server's part, its whole process. Everything runs in one process on the same cores, so
+ * the time a request costs the service alone says more about the service than the
+ * throughput of the whole does.
  *
  * <p>
  * Threads are told apart by name: the broker's, the in-memory MongoDB server's and the
@@ -60,10 +62,14 @@ final class CpuShares {
 
 	private final Map<Long, String> names;
 
-	private CpuShares(long process, Map<Long, Long> byThread, Map<Long, String> names) {
+	/** The CPU time of the MongoDB server's own JVM, when it runs in one. */
+	private final long separateMongo;
+
+	private CpuShares(long process, Map<Long, Long> byThread, Map<Long, String> names, long separateMongo) {
 		this.process = process;
 		this.byThread = byThread;
 		this.names = names;
+		this.separateMongo = separateMongo;
 	}
 
 	/**
@@ -83,7 +89,7 @@ final class CpuShares {
 				names.put(info.getThreadId(), info.getThreadName());
 			}
 		}
-		return new CpuShares(processCpu(), byThread, names);
+		return new CpuShares(processCpu(), byThread, names, MongoServerJvm.cpu());
 	}
 
 	/**
@@ -98,7 +104,7 @@ final class CpuShares {
 				byThread.remove(id);
 			}
 		});
-		return new CpuShares(this.process, byThread, this.names);
+		return new CpuShares(this.process, byThread, this.names, this.separateMongo);
 	}
 
 	private static long processCpu() {
@@ -126,7 +132,13 @@ final class CpuShares {
 		parts.merge(Part.DRIVER, endedDriverThreads, Long::sum);
 		accounted += endedDriverThreads;
 		parts.put(Part.UNACCOUNTED, Math.max(0, (this.process - before.process) - accounted));
+		// Its whole JVM: its threads, collector and compiler.
+		parts.merge(Part.MONGODB, this.separateMongo - before.separateMongo, Long::sum);
 		return parts;
+	}
+
+	private static String label(Part part) {
+		return (part == Part.MONGODB && MongoServerJvm.any()) ? part.label + " (its own JVM)" : part.label;
 	}
 
 	static Part partOf(String thread) {
@@ -158,7 +170,7 @@ final class CpuShares {
 		Thread.sleep(seconds * 1000L);
 		Map<Part, Long> parts = now().since(before, 0);
 		StringBuilder line = new StringBuilder("  idle, CPU per second:");
-		parts.forEach((part, used) -> line.append(String.format(" %s %.1f ms,", part.label, used / 1e6 / seconds)));
+		parts.forEach((part, used) -> line.append(String.format(" %s %.1f ms,", label(part), used / 1e6 / seconds)));
 		line.setLength(line.length() - 1);
 		return line.toString();
 	}
@@ -180,7 +192,7 @@ final class CpuShares {
 		StringBuilder line = new StringBuilder("  CPU per " + unit + ":");
 		long total = 0;
 		for (Map.Entry<Part, Long> part : parts.entrySet()) {
-			line.append(String.format(" %s %.2f ms,", part.getKey().label, part.getValue() / 1e6 / units));
+			line.append(String.format(" %s %.2f ms,", label(part.getKey()), part.getValue() / 1e6 / units));
 			total += part.getValue();
 		}
 		double service = parts.get(Part.SERVICE) / 1e6 / units;

@@ -36,13 +36,17 @@ final class InProcess {
 	}
 
 	/**
-	 * Starts the infrastructure with its Kafka log in a new temporary directory.
+	 * Starts the infrastructure with its Kafka log in a new temporary directory; with
+	 * {@code -Dmongo.separate=true}, its MongoDB wire server in a JVM of its own
+	 * ({@link MongoServerJvm}).
 	 * @param name a name for the directory
 	 * @return the running infrastructure
-	 * @throws IOException if the directory cannot be made
+	 * @throws Exception if the directory cannot be made or the server's JVM not started
 	 */
-	static LocalInfrastructure infrastructure(String name) throws IOException {
-		return LocalInfrastructure.start(LocalInfrastructure.Settings.ephemeral(Files.createTempDirectory(name)));
+	static LocalInfrastructure infrastructure(String name) throws Exception {
+		String mongoUri = Boolean.getBoolean("mongo.separate") ? MongoServerJvm.start(name) : null;
+		return LocalInfrastructure
+			.start(new LocalInfrastructure.Settings(Files.createTempDirectory(name), 0, 0, 0, 0, null, mongoUri, 0));
 	}
 
 	/**

@@ -137,8 +137,8 @@ final class ServiceJvm implements AutoCloseable {
 		throw new IllegalStateException(this.name + " did not answer within " + timeout);
 	}
 
-	/** The class path this benchmark runs with, for the service's JVM. */
-	private static String classpath() {
+	/** The class path this benchmark runs with, for the JVMs it starts. */
+	static String classpath() {
 		if (ServiceJvm.class.getClassLoader() instanceof URLClassLoader loader) {
 			List<String> entries = new ArrayList<>();
 			for (URL url : loader.getURLs()) {
@@ -151,10 +151,25 @@ final class ServiceJvm implements AutoCloseable {
 
 	/** Stops the service's JVM. */
 	@Override
-	public void close() throws InterruptedException {
-		this.process.destroy();
-		if (!this.process.waitFor(30, TimeUnit.SECONDS)) {
-			this.process.destroyForcibly();
+	public void close() {
+		stop(this.process);
+	}
+
+	/**
+	 * Stops a JVM this benchmark started: asks it to end, and ends it if it has not
+	 * within 30 s.
+	 * @param process the JVM
+	 */
+	static void stop(Process process) {
+		process.destroy();
+		try {
+			if (!process.waitFor(30, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException ex) {
+			process.destroyForcibly();
+			Thread.currentThread().interrupt();
 		}
 	}
 
