@@ -2,12 +2,14 @@ package com.onemusic.privacy.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,8 +19,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import org.springframework.context.ConfigurableApplicationContext;
@@ -68,6 +72,9 @@ public final class ConsentThroughputBenchmark {
 	private final List<String> users;
 
 	private final AtomicBoolean consuming = new AtomicBoolean(true);
+
+	/** Released once the consumer has its partitions and reads from their ends. */
+	private final CountDownLatch reading = new CountDownLatch(1);
 
 	private Thread consumer;
 
@@ -218,6 +225,18 @@ public final class ConsentThroughputBenchmark {
 		// Does not keep the JVM alive when a run fails before stopping it.
 		benchmark.consumer.setDaemon(true);
 		benchmark.consumer.start();
+		// It reads from the end: a change published before it has its partitions would
+		// never be seen, and counted as missing.
+		try {
+			if (!benchmark.reading.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(
+						"The consumer of " + Topics.CONSENT_CHANGED.name() + " was given no partitions within 60 s");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 		System.out.printf("consent changes end to end (HTTP accepted -> event readable on %s) against %s,"
 				+ " %d scope(s) per request%n", Topics.CONSENT_CHANGED.name(), url, scopesPerRequest);
 		return benchmark;
@@ -371,7 +390,21 @@ public final class ConsentThroughputBenchmark {
 				AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
 		try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
 				new AvroDeserializer<>(null, serde, false))) {
-			consumer.subscribe(List.of(Topics.CONSENT_CHANGED.name()));
+			consumer.subscribe(List.of(Topics.CONSENT_CHANGED.name()), new ConsumerRebalanceListener() {
+
+				@Override
+				public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+					// Resolves each starting offset (the end) now rather than at the
+					// next fetch.
+					partitions.forEach(consumer::position);
+					ConsentThroughputBenchmark.this.reading.countDown();
+				}
+
+				@Override
+				public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+				}
+
+			});
 			while (this.consuming.get()) {
 				for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(50))) {
 					long now = System.nanoTime();

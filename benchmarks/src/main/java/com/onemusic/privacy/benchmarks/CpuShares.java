@@ -203,7 +203,8 @@ final class CpuShares {
 							2000 / service, unit));
 		}
 		else {
-			line.append(" in this JVM (the service runs in another)");
+			line.append(MongoServerJvm.any() ? " in this JVM and the MongoDB server's (the service runs in another)"
+					: " in this JVM (the service runs in another)");
 		}
 		return line.toString();
 	}
