@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * broker, the MongoDB wire server, the registry and token issuer, the load driver, and
  * what no Java thread accounts for (JIT compiler, garbage collector, threads that ended).
  * A MongoDB server in a JVM of its own ({@link MongoServerJvm}) counts as the MongoDB
- * server's part, its whole process. Everything runs in one process on the same cores, so
- * the time a request costs the service alone says more about the service than the
- * throughput of the whole does.
+ * server's part, its whole process. Everything runs on the same cores, so the time a
+ * request costs the service alone says more about the service than the throughput of the
+ * whole does.
  *
  * <p>
  * Threads are told apart by name: the broker's, the in-memory MongoDB server's and the

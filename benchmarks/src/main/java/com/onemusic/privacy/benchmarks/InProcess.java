@@ -1,6 +1,5 @@
 package com.onemusic.privacy.benchmarks;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.ArrayList;

@@ -71,6 +71,7 @@ public final class MongoServerJvm {
 		long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!process.isAlive()) {
+				RUNNING.remove(process);
 				throw new IllegalStateException("The MongoDB server's JVM ended with " + process.exitValue());
 			}
 			try (Socket socket = new Socket()) {
@@ -82,6 +83,7 @@ public final class MongoServerJvm {
 			}
 		}
 		ServiceJvm.stop(process);
+		RUNNING.remove(process);
 		throw new IllegalStateException("The MongoDB server did not listen within a minute");
 	}
 
