@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * Where the CPU time of this JVM went between two moments, by part: the service, the
  * broker, the MongoDB wire server, the registry and token issuer, the load driver, and
  * what no Java thread accounts for (JIT compiler, garbage collector, threads that ended).
- * A MongoDB server in a JVM of its own ({@link MongoServerJvm}) counts as the MongoDB
- * server's part, its whole process. Everything runs on the same cores, so the time a
- * request costs the service alone says more about the service than the throughput of the
- * whole does.
+ * A MongoDB server or broker in a JVM of its own ({@link InfrastructureJvm}) counts as
+ * that part, its whole process. Everything runs on the same cores, so the time a request
+ * costs the service alone says more about the service than the throughput of the whole
+ * does.
  *
  * <p>
  * Threads are told apart by name: the broker's, the in-memory MongoDB server's and the
@@ -65,11 +65,16 @@ final class CpuShares {
 	/** The CPU time of the MongoDB server's own JVM, when it runs in one. */
 	private final long separateMongo;
 
-	private CpuShares(long process, Map<Long, Long> byThread, Map<Long, String> names, long separateMongo) {
+	/** The CPU time of the broker's own JVM, when it runs in one. */
+	private final long separateKafka;
+
+	private CpuShares(long process, Map<Long, Long> byThread, Map<Long, String> names, long separateMongo,
+			long separateKafka) {
 		this.process = process;
 		this.byThread = byThread;
 		this.names = names;
 		this.separateMongo = separateMongo;
+		this.separateKafka = separateKafka;
 	}
 
 	/**
@@ -89,7 +94,8 @@ final class CpuShares {
 				names.put(info.getThreadId(), info.getThreadName());
 			}
 		}
-		return new CpuShares(processCpu(), byThread, names, MongoServerJvm.cpu());
+		return new CpuShares(processCpu(), byThread, names, InfrastructureJvm.cpu(InfrastructureJvm.Kind.MONGODB),
+				InfrastructureJvm.cpu(InfrastructureJvm.Kind.KAFKA));
 	}
 
 	/**
@@ -104,7 +110,7 @@ final class CpuShares {
 				byThread.remove(id);
 			}
 		});
-		return new CpuShares(this.process, byThread, this.names, this.separateMongo);
+		return new CpuShares(this.process, byThread, this.names, this.separateMongo, this.separateKafka);
 	}
 
 	private static long processCpu() {
@@ -132,13 +138,16 @@ final class CpuShares {
 		parts.merge(Part.DRIVER, endedDriverThreads, Long::sum);
 		accounted += endedDriverThreads;
 		parts.put(Part.UNACCOUNTED, Math.max(0, (this.process - before.process) - accounted));
-		// Its whole JVM: its threads, collector and compiler.
+		// Their whole JVMs: their threads, collectors and compilers.
 		parts.merge(Part.MONGODB, this.separateMongo - before.separateMongo, Long::sum);
+		parts.merge(Part.BROKER, this.separateKafka - before.separateKafka, Long::sum);
 		return parts;
 	}
 
 	private static String label(Part part) {
-		return (part == Part.MONGODB && MongoServerJvm.any()) ? part.label + " (its own JVM)" : part.label;
+		boolean separate = (part == Part.MONGODB && InfrastructureJvm.any(InfrastructureJvm.Kind.MONGODB))
+				|| (part == Part.BROKER && InfrastructureJvm.any(InfrastructureJvm.Kind.KAFKA));
+		return separate ? part.label + " (its own JVM)" : part.label;
 	}
 
 	static Part partOf(String thread) {
@@ -203,8 +212,9 @@ final class CpuShares {
 							2000 / service, unit));
 		}
 		else {
-			line.append(MongoServerJvm.any() ? " in this JVM and the MongoDB server's (the service runs in another)"
-					: " in this JVM (the service runs in another)");
+			line.append(
+					InfrastructureJvm.any() ? " in this JVM and the infrastructure's own (the service runs in another)"
+							: " in this JVM (the service runs in another)");
 		}
 		return line.toString();
 	}

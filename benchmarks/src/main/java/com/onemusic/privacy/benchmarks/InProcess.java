@@ -36,16 +36,18 @@ final class InProcess {
 
 	/**
 	 * Starts the infrastructure with its Kafka log in a new temporary directory; with
-	 * {@code -Dmongo.separate=true}, its MongoDB wire server in a JVM of its own
-	 * ({@link MongoServerJvm}).
+	 * {@code -Dmongo.separate=true} its MongoDB wire server, with
+	 * {@code -Dkafka.separate=true} its broker in a JVM of its own
+	 * ({@link InfrastructureJvm}).
 	 * @param name a name for the directory
 	 * @return the running infrastructure
-	 * @throws Exception if the directory cannot be made or the server's JVM not started
+	 * @throws Exception if the directory cannot be made or a JVM not started
 	 */
 	static LocalInfrastructure infrastructure(String name) throws Exception {
-		String mongoUri = Boolean.getBoolean("mongo.separate") ? MongoServerJvm.start(name) : null;
+		String mongoUri = Boolean.getBoolean("mongo.separate") ? InfrastructureJvm.startMongo(name) : null;
+		String kafka = Boolean.getBoolean("kafka.separate") ? InfrastructureJvm.startKafka(name) : null;
 		return LocalInfrastructure
-			.start(new LocalInfrastructure.Settings(Files.createTempDirectory(name), 0, 0, 0, 0, null, mongoUri, 0));
+			.start(new LocalInfrastructure.Settings(Files.createTempDirectory(name), 0, 0, 0, 0, kafka, mongoUri, 0));
 	}
 
 	/**

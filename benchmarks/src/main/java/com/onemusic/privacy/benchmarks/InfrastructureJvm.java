@@ -1,0 +1,178 @@
+package com.onemusic.privacy.benchmarks;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.onemusic.privacy.local.FreePorts;
+import com.onemusic.privacy.local.LocalKafkaBroker;
+import com.onemusic.privacy.local.LocalMongoServer;
+
+/**
+ * The in-memory MongoDB wire server ({@code -Dmongo.separate=true}) or the Kafka broker
+ * ({@code -Dkafka.separate=true}) in a JVM of its own. A real MongoDB or Kafka is a
+ * process of its own, while in the benchmark's JVM their heaps are the load driver's: the
+ * MongoDB server's grows with every write, and every pause of that JVM's collector stops
+ * the load driver and the broker alike, so it shows in every latency measured. Each has
+ * its heap from {@code -D<prefix>.heap} (4g for MongoDB, 1g for Kafka) and other options
+ * from {@code -D<prefix>.jvm}, {@code -XX:MaxGCPauseMillis=20} by default: with G1's own
+ * goal of 200 ms the MongoDB server's young pauses were 171 ms at the median under share
+ * decisions, with this one 29 ms under consent changes. {@link CpuShares} counts each
+ * JVM's CPU time as that part's. The JVMs started are stopped when the benchmark's ends.
+ */
+public final class InfrastructureJvm {
+
+	/** What a JVM of this kind runs. */
+	enum Kind {
+
+		MONGODB("mongo", "4g"), KAFKA("kafka", "1g");
+
+		private final String prefix;
+
+		private final String heap;
+
+		Kind(String prefix, String heap) {
+			this.prefix = prefix;
+			this.heap = heap;
+		}
+
+	}
+
+	private static final String READY = "ready on port ";
+
+	private record Started(Kind kind, Process process) {
+
+	}
+
+	private static final List<Started> RUNNING = new CopyOnWriteArrayList<>();
+
+	static {
+		Runtime.getRuntime().addShutdownHook(new Thread(InfrastructureJvm::stopAll));
+	}
+
+	private InfrastructureJvm() {
+	}
+
+	/**
+	 * Runs a MongoDB server ({@code MONGODB <port>}) or a Kafka broker
+	 * ({@code KAFKA <port> <controller port> <log folder>}) until the process is stopped.
+	 * @param args what to run and where
+	 * @throws InterruptedException never, the process is stopped from outside
+	 */
+	public static void main(String[] args) throws InterruptedException {
+		int port = Integer.parseInt(args[1]);
+		if (Kind.valueOf(args[0]) == Kind.MONGODB) {
+			LocalMongoServer.start(port);
+		}
+		else {
+			LocalKafkaBroker.start(Path.of(args[3]), port, Integer.parseInt(args[2]), Map.of());
+		}
+		System.out.println(READY + port);
+		Thread.currentThread().join();
+	}
+
+	/**
+	 * Starts a MongoDB wire server in a JVM of its own.
+	 * @param name a name for its output file
+	 * @return its connection string (database {@code privacy})
+	 * @throws Exception when it cannot be started or is not ready within two minutes
+	 */
+	static String startMongo(String name) throws Exception {
+		int port = FreePorts.find();
+		start(Kind.MONGODB, name, List.of(String.valueOf(port)));
+		return "mongodb://127.0.0.1:" + port + "/privacy";
+	}
+
+	/**
+	 * Starts a Kafka broker in a JVM of its own, its log in a new temporary folder.
+	 * @param name a name for its output file and folder
+	 * @return its bootstrap servers
+	 * @throws Exception when it cannot be started or is not ready within two minutes
+	 */
+	static String startKafka(String name) throws Exception {
+		int port = FreePorts.find();
+		String folder = Files.createTempDirectory(name + "-kafka").toString();
+		start(Kind.KAFKA, name, List.of(String.valueOf(port), String.valueOf(FreePorts.find()), folder));
+		return "127.0.0.1:" + port;
+	}
+
+	private static void start(Kind kind, String name, List<String> arguments) throws Exception {
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		String heap = System.getProperty(kind.prefix + ".heap", kind.heap);
+		command.add("-Xmx" + heap);
+		String options = System.getProperty(kind.prefix + ".jvm", "-XX:MaxGCPauseMillis=20");
+		if (!options.isBlank()) {
+			command.addAll(List.of(options.trim().split("\\s+")));
+		}
+		command.addAll(List.of("-cp", ServiceJvm.classpath(), InfrastructureJvm.class.getName(), kind.name()));
+		command.addAll(arguments);
+		File log = File.createTempFile(name + "-" + kind.prefix, ".log");
+		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", kind, heap, options, log);
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+		Started started = new Started(kind, process);
+		RUNNING.add(started);
+		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+		while (System.nanoTime() < deadline) {
+			if (Files.readString(log.toPath(), StandardCharsets.UTF_8).contains(READY)) {
+				return;
+			}
+			if (!process.isAlive()) {
+				RUNNING.remove(started);
+				throw new IllegalStateException(
+						"The JVM of " + kind + " ended with " + process.exitValue() + ", its output in " + log);
+			}
+			Thread.sleep(200);
+		}
+		ServiceJvm.stop(process);
+		RUNNING.remove(started);
+		throw new IllegalStateException(kind + " was not ready within two minutes, its output in " + log);
+	}
+
+	/** Stops every JVM started so far. */
+	static void stopAll() {
+		for (Started started : RUNNING) {
+			ServiceJvm.stop(started.process());
+			RUNNING.remove(started);
+		}
+	}
+
+	/**
+	 * Whether a JVM of a kind runs.
+	 * @param kind the kind
+	 * @return true if one was started
+	 */
+	static boolean any(Kind kind) {
+		return RUNNING.stream().anyMatch((started) -> started.kind() == kind);
+	}
+
+	/**
+	 * Whether any JVM runs.
+	 * @return true if one was started
+	 */
+	static boolean any() {
+		return !RUNNING.isEmpty();
+	}
+
+	/**
+	 * The CPU time of the JVMs of a kind so far.
+	 * @param kind the kind
+	 * @return nanoseconds
+	 */
+	static long cpu(Kind kind) {
+		long total = 0;
+		for (Started started : RUNNING) {
+			if (started.kind() == kind) {
+				total += started.process().toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+			}
+		}
+		return total;
+	}
+
+}
