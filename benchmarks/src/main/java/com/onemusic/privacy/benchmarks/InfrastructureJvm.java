@@ -31,13 +31,16 @@ public final class InfrastructureJvm {
 	/** What a JVM of this kind runs. */
 	enum Kind {
 
-		MONGODB("mongo", "4g"), KAFKA("kafka", "1g");
+		MONGODB("MongoDB wire server", "mongo", "4g"), KAFKA("Kafka broker", "kafka", "1g");
+
+		private final String label;
 
 		private final String prefix;
 
 		private final String heap;
 
-		Kind(String prefix, String heap) {
+		Kind(String label, String prefix, String heap) {
+			this.label = label;
 			this.prefix = prefix;
 			this.heap = heap;
 		}
@@ -114,7 +117,7 @@ public final class InfrastructureJvm {
 		command.addAll(List.of("-cp", ServiceJvm.classpath(), InfrastructureJvm.class.getName(), kind.name()));
 		command.addAll(arguments);
 		File log = File.createTempFile(name + "-" + kind.prefix, ".log");
-		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", kind, heap, options, log);
+		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", kind.label, heap, options, log);
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
 		Started started = new Started(kind, process);
 		RUNNING.add(started);
@@ -125,14 +128,15 @@ public final class InfrastructureJvm {
 			}
 			if (!process.isAlive()) {
 				RUNNING.remove(started);
-				throw new IllegalStateException(
-						"The JVM of " + kind + " ended with " + process.exitValue() + ", its output in " + log);
+				throw new IllegalStateException("The JVM of the " + kind.label + " ended with " + process.exitValue()
+						+ ", its output in " + log);
 			}
 			Thread.sleep(200);
 		}
 		ServiceJvm.stop(process);
 		RUNNING.remove(started);
-		throw new IllegalStateException(kind + " was not ready within two minutes, its output in " + log);
+		throw new IllegalStateException(
+				"The " + kind.label + " was not ready within two minutes, its output in " + log);
 	}
 
 	/** Stops every JVM started so far. */
