@@ -62,19 +62,14 @@ final class CpuShares {
 
 	private final Map<Long, String> names;
 
-	/** The CPU time of the MongoDB server's own JVM, when it runs in one. */
-	private final long separateMongo;
+	/** The CPU time of the parts that run in JVMs of their own. */
+	private final Map<Part, Long> apart;
 
-	/** The CPU time of the broker's own JVM, when it runs in one. */
-	private final long separateKafka;
-
-	private CpuShares(long process, Map<Long, Long> byThread, Map<Long, String> names, long separateMongo,
-			long separateKafka) {
+	private CpuShares(long process, Map<Long, Long> byThread, Map<Long, String> names, Map<Part, Long> apart) {
 		this.process = process;
 		this.byThread = byThread;
 		this.names = names;
-		this.separateMongo = separateMongo;
-		this.separateKafka = separateKafka;
+		this.apart = apart;
 	}
 
 	/**
@@ -94,8 +89,7 @@ final class CpuShares {
 				names.put(info.getThreadId(), info.getThreadName());
 			}
 		}
-		return new CpuShares(processCpu(), byThread, names, InfrastructureJvm.cpu(InfrastructureJvm.Kind.MONGODB),
-				InfrastructureJvm.cpu(InfrastructureJvm.Kind.KAFKA));
+		return new CpuShares(processCpu(), byThread, names, InfrastructureJvm.cpuByPart());
 	}
 
 	/**
@@ -110,7 +104,7 @@ final class CpuShares {
 				byThread.remove(id);
 			}
 		});
-		return new CpuShares(this.process, byThread, this.names, this.separateMongo, this.separateKafka);
+		return new CpuShares(this.process, byThread, this.names, this.apart);
 	}
 
 	private static long processCpu() {
@@ -139,15 +133,12 @@ final class CpuShares {
 		accounted += endedDriverThreads;
 		parts.put(Part.UNACCOUNTED, Math.max(0, (this.process - before.process) - accounted));
 		// Their whole JVMs: their threads, collectors and compilers.
-		parts.merge(Part.MONGODB, this.separateMongo - before.separateMongo, Long::sum);
-		parts.merge(Part.BROKER, this.separateKafka - before.separateKafka, Long::sum);
+		this.apart.forEach((part, used) -> parts.merge(part, used - before.apart.getOrDefault(part, 0L), Long::sum));
 		return parts;
 	}
 
 	private static String label(Part part) {
-		boolean separate = (part == Part.MONGODB && InfrastructureJvm.any(InfrastructureJvm.Kind.MONGODB))
-				|| (part == Part.BROKER && InfrastructureJvm.any(InfrastructureJvm.Kind.KAFKA));
-		return separate ? part.label + " (its own JVM)" : part.label;
+		return InfrastructureJvm.runsApart(part) ? part.label + " (its own JVM)" : part.label;
 	}
 
 	static Part partOf(String thread) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,7 +33,8 @@ public final class InfrastructureJvm {
 	/** What a JVM of this kind runs. */
 	enum Kind {
 
-		MONGODB("MongoDB wire server", "mongo", "4g"), KAFKA("Kafka broker", "kafka", "1g");
+		MONGODB("MongoDB wire server", "mongo", "4g", CpuShares.Part.MONGODB),
+		KAFKA("Kafka broker", "kafka", "1g", CpuShares.Part.BROKER);
 
 		private final String label;
 
@@ -39,10 +42,13 @@ public final class InfrastructureJvm {
 
 		private final String heap;
 
-		Kind(String label, String prefix, String heap) {
+		private final CpuShares.Part part;
+
+		Kind(String label, String prefix, String heap, CpuShares.Part part) {
 			this.label = label;
 			this.prefix = prefix;
 			this.heap = heap;
+			this.part = part;
 		}
 
 	}
@@ -106,19 +112,12 @@ public final class InfrastructureJvm {
 	}
 
 	private static void start(Kind kind, String name, List<String> arguments) throws Exception {
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		String heap = System.getProperty(kind.prefix + ".heap", kind.heap);
-		command.add("-Xmx" + heap);
-		String options = System.getProperty(kind.prefix + ".jvm", "-XX:MaxGCPauseMillis=20");
-		if (!options.isBlank()) {
-			command.addAll(List.of(options.trim().split("\\s+")));
-		}
-		command.addAll(List.of("-cp", ServiceJvm.classpath(), InfrastructureJvm.class.getName(), kind.name()));
-		command.addAll(arguments);
+		List<String> main = new ArrayList<>(List.of(kind.name()));
+		main.addAll(arguments);
 		File log = File.createTempFile(name + "-" + kind.prefix, ".log");
-		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", kind.label, heap, options, log);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+		Process process = ServiceJvm.launch(kind.label, System.getProperty(kind.prefix + ".heap", kind.heap),
+				System.getProperty(kind.prefix + ".jvm", "-XX:MaxGCPauseMillis=20"), InfrastructureJvm.class, main,
+				log);
 		Started started = new Started(kind, process);
 		RUNNING.add(started);
 		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
@@ -173,10 +172,31 @@ public final class InfrastructureJvm {
 		long total = 0;
 		for (Started started : RUNNING) {
 			if (started.kind() == kind) {
-				total += started.process().toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+				total += ServiceJvm.cpuOf(started.process());
 			}
 		}
 		return total;
+	}
+
+	/**
+	 * The CPU time of the JVMs so far, by the part of {@link CpuShares} each is.
+	 * @return nanoseconds by part
+	 */
+	static Map<CpuShares.Part, Long> cpuByPart() {
+		Map<CpuShares.Part, Long> parts = new EnumMap<>(CpuShares.Part.class);
+		for (Kind kind : Kind.values()) {
+			parts.put(kind.part, cpu(kind));
+		}
+		return parts;
+	}
+
+	/**
+	 * Whether a part of {@link CpuShares} runs in a JVM of its own.
+	 * @param part the part
+	 * @return true if it does
+	 */
+	static boolean runsApart(CpuShares.Part part) {
+		return Arrays.stream(Kind.values()).anyMatch((kind) -> kind.part == part && any(kind));
 	}
 
 }

@@ -64,18 +64,10 @@ final class ServiceJvm implements AutoCloseable {
 	static ServiceJvm start(String prefix, String options, Class<?> application, String name,
 			LocalInfrastructure infrastructure, String mongoUri) throws Exception {
 		int port = FreePorts.find();
-		List<String> command = new ArrayList<>();
-		command.add(ProcessHandle.current().info().command().orElse("java"));
-		String heap = System.getProperty(prefix + ".heap", "512m");
-		command.add("-Xmx" + heap);
-		if (!options.isBlank()) {
-			command.addAll(List.of(options.trim().split("\\s+")));
-		}
-		command.addAll(List.of("-cp", classpath(), ServiceProcess.class.getName(), application.getName(), name));
-		command.addAll(List.of(InProcess.arguments(infrastructure, mongoUri, port)));
-		File log = File.createTempFile(name + "-process", ".log");
-		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", name, heap, options, log);
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+		List<String> arguments = new ArrayList<>(List.of(application.getName(), name));
+		arguments.addAll(List.of(InProcess.arguments(infrastructure, mongoUri, port)));
+		Process process = launch(name, System.getProperty(prefix + ".heap", "512m"), options, ServiceProcess.class,
+				arguments, File.createTempFile(name + "-process", ".log"));
 		ServiceJvm jvm = new ServiceJvm(process, "http://127.0.0.1:" + port, name);
 		try {
 			jvm.awaitUp(Duration.ofMinutes(2));
@@ -85,6 +77,40 @@ final class ServiceJvm implements AutoCloseable {
 			jvm.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Starts a JVM with this benchmark's class path, its output going to a file.
+	 * @param name what it runs, for the console
+	 * @param heap its maximum heap
+	 * @param options further JVM options, separated by spaces
+	 * @param main the class whose main method it runs
+	 * @param arguments that method's arguments
+	 * @param log the file its output goes to
+	 * @return the process
+	 * @throws IOException when it cannot be started
+	 */
+	static Process launch(String name, String heap, String options, Class<?> main, List<String> arguments, File log)
+			throws IOException {
+		List<String> command = new ArrayList<>();
+		command.add(ProcessHandle.current().info().command().orElse("java"));
+		command.add("-Xmx" + heap);
+		if (!options.isBlank()) {
+			command.addAll(List.of(options.trim().split("\\s+")));
+		}
+		command.addAll(List.of("-cp", classpath(), main.getName()));
+		command.addAll(arguments);
+		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", name, heap, options, log);
+		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+	}
+
+	/**
+	 * The CPU time a process has used so far.
+	 * @param process the process
+	 * @return nanoseconds, 0 where the system does not tell
+	 */
+	static long cpuOf(Process process) {
+		return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
 	}
 
 	/**
@@ -100,7 +126,7 @@ final class ServiceJvm implements AutoCloseable {
 	 * @return nanoseconds
 	 */
 	long cpu() {
-		return this.process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+		return cpuOf(this.process);
 	}
 
 	/**
@@ -138,7 +164,7 @@ final class ServiceJvm implements AutoCloseable {
 	}
 
 	/** The class path this benchmark runs with, for the JVMs it starts. */
-	static String classpath() {
+	private static String classpath() {
 		if (ServiceJvm.class.getClassLoader() instanceof URLClassLoader loader) {
 			List<String> entries = new ArrayList<>();
 			for (URL url : loader.getURLs()) {
