@@ -117,7 +117,8 @@ class SharingConfiguration {
 		return new ShareDecisions(mongo, partners, view,
 				(since, within) -> timed(feed.caughtUpSince(since, within), viewWait),
 				new ShareDecisions.Rules(properties.categoryScopes(), properties.sensitiveScope(),
-						Set.copyOf(properties.sensitiveCategories()), properties.view().maxLag()),
+						Set.copyOf(properties.sensitiveCategories()), properties.view().maxLag(),
+						properties.view().maxStaleness()),
 				(entry) -> timed(Mono
 					.fromFuture(() -> kafka.send(Topics.SHARING_DECISIONS.name(), entry.userId(),
 							SharingEvents.dataShared(entry)))

@@ -2,9 +2,13 @@ package com.onemusic.privacy.sharing;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +59,8 @@ class ConsentViewTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
+	private static final Duration STALENESS = Duration.ofMillis(250);
+
 	@Autowired
 	private WebTestClient web;
 
@@ -88,7 +94,7 @@ class ConsentViewTests {
 		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.sensitive").isPresent());
 		ShareDecisions.Rules rules = new ShareDecisions.Rules(
 				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
-				java.util.Set.of("precise-location"), Duration.ofSeconds(2));
+				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
 		Map<String, Object> payload = Map.of("deviceModel", "Mate 60", "preciseLocation", "39.9,116.4");
 
 		ShareDecisions behind = new ShareDecisions(this.mongo, this.partners, this.view,
@@ -109,6 +115,64 @@ class ConsentViewTests {
 	}
 
 	/**
+	 * A share of sensitive data needs the view shown to hold every change made before the
+	 * request; a share of other data every change made more than max-staleness before it,
+	 * which the view's scheduled probes show, so it need not wait for a read of its own.
+	 */
+	@Test
+	void onlyASensitiveShareNeedsTheViewShownCompleteAfterTheRequestCame() {
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.data-service-providers", "sharing.sensitive");
+		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.sensitive").isPresent());
+		ShareDecisions.Rules rules = new ShareDecisions.Rules(
+				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
+				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
+		Instant now = Instant.parse("2026-11-30T08:00:00Z");
+		List<Instant> asked = new CopyOnWriteArrayList<>();
+		ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view, (since, within) -> {
+			asked.add(since);
+			return Mono.just(false);
+		}, rules, (entry) -> Mono.empty(), Clock.fixed(now, ZoneOffset.UTC));
+
+		ShareDecisions.Decision sensitive = decisions
+			.decide("insight-metrics", user, "nearby-statistics",
+					Map.of("deviceModel", "Mate 60", "preciseLocation", "39.9,116.4"))
+			.block(WAIT);
+		ShareDecisions.Decision other = decisions
+			.decide("insight-metrics", user, "nearby-statistics", Map.of("deviceModel", "Mate 60"))
+			.block(WAIT);
+
+		assertThat(asked).containsExactly(now, now.minus(STALENESS));
+		assertThat(sensitive.entry().detail()).contains("every consent change made before this request");
+		assertThat(other.entry().detail()).contains("every consent change made more than 250 ms before this request");
+	}
+
+	/**
+	 * With the real feed: a withdrawal acknowledged max-staleness before a share of data
+	 * that is not sensitive is in the view the share is decided on.
+	 */
+	@Test
+	void aWithdrawalAcknowledgedMaxStalenessBeforeAShareIsAlwaysSeen() throws Exception {
+		ShareDecisions.Rules rules = new ShareDecisions.Rules(
+				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
+				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
+		ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view, this.feed, rules,
+				(entry) -> Mono.empty(), Clock.systemUTC());
+		for (int i = 0; i < 10; i++) {
+			String user = GatewayFixtures.user();
+			GatewayFixtures.grant(user, "sharing.data-service-providers");
+			GatewayFixtures.withdraw(user, "sharing.data-service-providers");
+			Thread.sleep(STALENESS.toMillis());
+			ShareDecisions.Decision decision = decisions
+				.decide("insight-metrics", user, "nearby-statistics", Map.of("deviceModel", "Mate 60"))
+				.block(WAIT);
+			assertThat(decision.entry().reason()).isEqualTo("CONSENT_MISSING");
+			assertThat(decision.entry().detail()).as("the withdrawal, not only the grant, is in the view")
+				.contains("withdrew sharing.data-service-providers");
+		}
+	}
+
+	/**
 	 * A decision's two waits end on threads that serve every decision: the view's probe
 	 * and the Kafka producer's I/O thread. The decision goes on elsewhere, so that
 	 * neither is held up by it.
@@ -121,7 +185,7 @@ class ConsentViewTests {
 			.until(() -> this.view.user(user).block(WAIT).consent("sharing.data-service-providers").isPresent());
 		ShareDecisions.Rules rules = new ShareDecisions.Rules(
 				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
-				java.util.Set.of("precise-location"), Duration.ofSeconds(2));
+				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
 		ExecutorService probe = Executors.newSingleThreadExecutor((task) -> new Thread(task, "test-view-probe"));
 		ExecutorService producer = Executors
 			.newSingleThreadExecutor((task) -> new Thread(task, "test-producer-network-thread"));
@@ -160,7 +224,7 @@ class ConsentViewTests {
 			GatewayFixtures.grant(user, "sharing.data-service-providers");
 			GatewayFixtures.withdraw(user, "sharing.data-service-providers");
 			// Published (acknowledged by Kafka) before this instant.
-			java.time.Instant since = java.time.Instant.now();
+			Instant since = Instant.now();
 			assertThat(this.feed.caughtUpSince(since, Duration.ofSeconds(10)).block(WAIT)).isTrue();
 			assertThat(this.view.user(user).block(WAIT).consent("sharing.data-service-providers"))
 				.as("the withdrawal is in the view")
@@ -169,8 +233,7 @@ class ConsentViewTests {
 		assertThat(this.meters.get("sharing.consent.view.probes").functionCounter().count() - probes)
 			.as("a read of the end offsets started after each wait began")
 			.isGreaterThanOrEqualTo(30);
-		assertThat(
-				this.feed.caughtUpSince(java.time.Instant.now().plusSeconds(3600), Duration.ofMillis(300)).block(WAIT))
+		assertThat(this.feed.caughtUpSince(Instant.now().plusSeconds(3600), Duration.ofMillis(300)).block(WAIT))
 			.as("not caught up since an instant no probe has passed")
 			.isFalse();
 	}
@@ -221,7 +284,7 @@ class ConsentViewTests {
 		TopicProbe.publish(topic, added.partition(), user,
 				GatewayFixtures.consent(user, scope, false, GatewayFixtures.POLICY));
 		await().atMost(WAIT).until(() -> this.feed.positions().containsKey(added));
-		assertThat(this.feed.caughtUpSince(java.time.Instant.now(), Duration.ofSeconds(10)).block(WAIT)).isTrue();
+		assertThat(this.feed.caughtUpSince(Instant.now(), Duration.ofSeconds(10)).block(WAIT)).isTrue();
 		assertThat(this.view.user(user).block(WAIT).consent(scope))
 			.as("the withdrawal on the new partition is in the view")
 			.hasValueSatisfying((consent) -> assertThat(consent.granted()).isFalse());
@@ -271,7 +334,7 @@ class ConsentViewTests {
 		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
 				ExportRequested.newBuilder()
 					.setEventId(UUID.randomUUID())
-					.setOccurredAt(java.time.Instant.now())
+					.setOccurredAt(Instant.now())
 					.setUserId(user)
 					.setRequestId(requestId)
 					.setParticipants(List.of("sharing-gateway"))
@@ -293,7 +356,7 @@ class ConsentViewTests {
 		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), nobody,
 				ExportRequested.newBuilder()
 					.setEventId(UUID.randomUUID())
-					.setOccurredAt(java.time.Instant.now())
+					.setOccurredAt(Instant.now())
 					.setUserId(nobody)
 					.setRequestId("dsr-" + UUID.randomUUID())
 					.setDueDate(java.time.LocalDate.now().plusDays(21))

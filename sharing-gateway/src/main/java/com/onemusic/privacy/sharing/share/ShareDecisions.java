@@ -41,11 +41,12 @@ import com.onemusic.privacy.sharing.view.ViewFreshness;
  * when the partner is active and its contract lists the purpose, the user is not under a
  * deletion request, the user's current consent (not made stale by a material policy
  * change) covers the partner's category and every scope the purpose requires, and, when
- * sensitive personal information is asked for, the separate consent for it exists and the
- * view is not behind the topics by more than the allowed lag. Only the fields of the
- * contract go; the others are stripped and named. Every decision is recorded before it is
- * answered: its DataShared event, acknowledged by Kafka, is the share log of record, and
- * {@link ShareLogProjection} makes the queryable log of it.
+ * sensitive personal information is asked for, the separate consent for it exists; and
+ * the view holds every consent change made before the request (for data that is not
+ * sensitive: every change made more than {@link Rules#maxStaleness()} before it). Only
+ * the fields of the contract go; the others are stripped and named. Every decision is
+ * recorded before it is answered: its DataShared event, acknowledged by Kafka, is the
+ * share log of record, and {@link ShareLogProjection} makes the queryable log of it.
  */
 public class ShareDecisions {
 
@@ -82,11 +83,14 @@ public class ShareDecisions {
 	 * @param categoryScopes the sharing scope of each partner category
 	 * @param sensitiveScope the separate scope for sensitive personal information
 	 * @param sensitiveCategories the data categories that are sensitive
-	 * @param maxLag how long a decision waits for the view to hold every consent change
-	 * made before the request; longer, and nothing is shared
+	 * @param maxLag how long a decision waits for the view to hold the consent changes it
+	 * must hold; longer, and nothing is shared
+	 * @param maxStaleness for data that is not sensitive, how long before the request a
+	 * consent change may have been made and still be missing from the view (sensitive
+	 * data: none)
 	 */
 	public record Rules(Map<PartnerCategory, String> categoryScopes, String sensitiveScope,
-			Set<String> sensitiveCategories, Duration maxLag) {
+			Set<String> sensitiveCategories, Duration maxLag, Duration maxStaleness) {
 
 	}
 
@@ -126,15 +130,20 @@ public class ShareDecisions {
 			}
 		});
 		boolean sensitive = categories.stream().anyMatch(this.rules.sensitiveCategories()::contains);
-		// The view must hold every consent change on the topics when the request came:
-		// a withdrawal acknowledged to the user before it is then always seen.
-		Instant asked = this.clock.instant();
-		return this.freshness.caughtUpSince(asked, this.rules.maxLag())
+		// The view must hold every consent change on the topics when the request came
+		// (sensitive data), or max-staleness before: a withdrawal acknowledged to the
+		// user
+		// before that is then always seen. The latter is shown by the view's scheduled
+		// probes, so such a decision does not wait for a read of the topics' end.
+		Duration staleness = sensitive ? Duration.ZERO : this.rules.maxStaleness();
+		Instant since = this.clock.instant().minus(staleness);
+		return this.freshness.caughtUpSince(since, this.rules.maxLag())
 			// The wait ends on the thread that learnt it, the view's probe: the decision
 			// goes on elsewhere, so that the next probe is not held up behind it.
 			.publishOn(Schedulers.parallel())
 			.flatMap((fresh) -> this.view.user(userId).flatMap((state) -> {
-				Outcome outcome = judge(partner, purpose, contract, state, sensitive, fresh, shared.isEmpty());
+				Outcome outcome = judge(partner, purpose, contract, state, sensitive, fresh ? null : staleness,
+						shared.isEmpty());
 				Instant now = this.clock.instant();
 				ShareLogEntry entry = new ShareLogEntry(UUID.randomUUID().toString(), UUID.randomUUID(), now, userId,
 						partner.id(), partner.category(), purpose, outcome.allowed(), outcome.reason(),
@@ -172,8 +181,12 @@ public class ShareDecisions {
 		return this.record.apply(entry).publishOn(Schedulers.parallel()).thenReturn(entry);
 	}
 
+	/**
+	 * The outcome of a request. {@code behind} is null when the view was shown to hold
+	 * what it must, else the staleness it was asked to show.
+	 */
 	private Outcome judge(Partner partner, String purpose, PurposeContract contract, UserState state, boolean sensitive,
-			boolean fresh, boolean nothingLeft) {
+			Duration behind, boolean nothingLeft) {
 		if (!partner.active()) {
 			return Outcome.denied("PARTNER_INACTIVE", "Partner '" + partner.id() + "' is not active", null);
 		}
@@ -188,10 +201,12 @@ public class ShareDecisions {
 							: "The user asked for deletion (request ") + erasure.get().requestId() + ")",
 					null);
 		}
-		if (!fresh) {
+		if (behind != null) {
 			return Outcome.denied("CONSENT_VIEW_BEHIND",
 					"The consent view could not show within " + this.rules.maxLag().toMillis()
-							+ " ms that it holds every consent change made before this request, so nothing is shared",
+							+ " ms that it holds every consent change made "
+							+ (behind.isZero() ? "" : "more than " + behind.toMillis() + " ms ")
+							+ "before this request, so nothing is shared",
 					null);
 		}
 		String categoryScope = this.rules.categoryScopes().get(partner.category());

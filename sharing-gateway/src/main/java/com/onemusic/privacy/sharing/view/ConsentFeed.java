@@ -86,8 +86,9 @@ import com.onemusic.privacy.platform.mongo.DuplicateKeys;
  * one request to the brokers and no other client thread in between); once the view has
  * taken every record up to a probe's offsets, the view is known to be complete as of that
  * probe's time. The lag is the time since the latest such probe; before the first
- * catch-up it is unbounded. A decision asks for a probe at once and waits until the view
- * is complete as of a probe that started after the decision came ({@link ViewFreshness}).
+ * catch-up it is unbounded. A decision that needs the view complete as of an instant no
+ * probe has passed yet asks for a probe at once and waits until the view is complete as
+ * of a probe that started after that instant ({@link ViewFreshness}).
  */
 public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 

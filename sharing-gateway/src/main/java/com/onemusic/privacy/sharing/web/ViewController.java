@@ -34,6 +34,7 @@ class ViewController {
 		Map<String, Object> status = new LinkedHashMap<>();
 		status.put("lagMillis", (lag != null) ? lag.toMillis() : null);
 		status.put("maxLagMillis", this.properties.view().maxLag().toMillis());
+		status.put("maxStalenessMillis", this.properties.view().maxStaleness().toMillis());
 		status.put("sharesAllowed", lag != null && lag.compareTo(this.properties.view().maxLag()) <= 0);
 		status.put("currentPolicyVersion", this.view.policies().current().orElse(null));
 		status.put("policyVersions", this.view.policies().size());
