@@ -66,9 +66,10 @@ public record SharingProperties(@NotEmpty Map<PartnerCategory, String> categoryS
 	 * @param maxLag how long a decision waits for the view to show it holds the consent
 	 * changes it must hold; longer, and the share is denied (fail closed)
 	 * @param maxStaleness how long before a share of data that is not sensitive the view
-	 * may have been shown to hold every consent change (a share of sensitive data needs
-	 * it shown after the request came): a withdrawal acknowledged longer ago than this is
-	 * always seen; zero treats every share like a sensitive one
+	 * may have been shown to hold every consent change (a share of sensitive data always
+	 * needs it shown after the request came): a withdrawal acknowledged longer ago than
+	 * this is always seen. Zero, the default, treats every share like a sensitive one: a
+	 * share asked for after a withdrawal was acknowledged is always denied
 	 * @param probeInterval how often the end of the topics is read to measure the lag
 	 * @param cacheSize users whose consents an instance keeps in memory
 	 * @param positionSaveInterval how often the position the view has reached is stored
@@ -76,7 +77,7 @@ public record SharingProperties(@NotEmpty Map<PartnerCategory, String> categoryS
 	 * partitions added since the view started
 	 */
 	public record View(@DefaultValue("2s") @NotNull Duration maxLag,
-			@DefaultValue("250ms") @NotNull @DurationMin(millis = 0) Duration maxStaleness,
+			@DefaultValue("0ms") @NotNull @DurationMin(millis = 0) Duration maxStaleness,
 			@DefaultValue("100ms") @NotNull Duration probeInterval, @DefaultValue("200000") @Min(0) int cacheSize,
 			@DefaultValue("1s") @NotNull Duration positionSaveInterval,
 			@DefaultValue("1s") @NotNull Duration partitionCheckInterval) {

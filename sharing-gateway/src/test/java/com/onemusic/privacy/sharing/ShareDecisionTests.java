@@ -311,7 +311,9 @@ class ShareDecisionTests {
 				.isOk()
 				.expectBody()
 				.jsonPath("$.sharesAllowed")
-				.isEqualTo(true));
+				.isEqualTo(true)
+				.jsonPath("$.maxStalenessMillis")
+				.isEqualTo(0));
 	}
 
 	private Map<String, Object> awaitStatus(String user, String purpose, Map<String, Object> payload, int status) {

@@ -131,10 +131,10 @@ public class ShareDecisions {
 		});
 		boolean sensitive = categories.stream().anyMatch(this.rules.sensitiveCategories()::contains);
 		// The view must hold every consent change on the topics when the request came
-		// (sensitive data), or max-staleness before: a withdrawal acknowledged to the
-		// user
-		// before that is then always seen. The latter is shown by the view's scheduled
-		// probes, so such a decision does not wait for a read of the topics' end.
+		// (for data that is not sensitive, max-staleness before): a withdrawal
+		// acknowledged to the user before that is then always seen. With a staleness the
+		// view's scheduled probes normally show it already, so the decision does not wait
+		// for a read of the topics' end.
 		Duration staleness = sensitive ? Duration.ZERO : this.rules.maxStaleness();
 		Instant since = this.clock.instant().minus(staleness);
 		return this.freshness.caughtUpSince(since, this.rules.maxLag())
