@@ -61,6 +61,13 @@ class ConsentViewTests {
 
 	private static final Duration STALENESS = Duration.ofMillis(250);
 
+	/**
+	 * The gateway's rules for partners of insight-metrics' category, with a staleness.
+	 */
+	private static final ShareDecisions.Rules RULES = new ShareDecisions.Rules(
+			Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
+			Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
+
 	@Autowired
 	private WebTestClient web;
 
@@ -92,13 +99,10 @@ class ConsentViewTests {
 		String user = GatewayFixtures.user();
 		GatewayFixtures.grant(user, "sharing.data-service-providers", "sharing.sensitive");
 		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.sensitive").isPresent());
-		ShareDecisions.Rules rules = new ShareDecisions.Rules(
-				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
-				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
 		Map<String, Object> payload = Map.of("deviceModel", "Mate 60", "preciseLocation", "39.9,116.4");
 
 		ShareDecisions behind = new ShareDecisions(this.mongo, this.partners, this.view,
-				(since, within) -> Mono.just(false), rules, (entry) -> Mono.empty(), Clock.systemUTC());
+				(since, within) -> Mono.just(false), RULES, (entry) -> Mono.empty(), Clock.systemUTC());
 		ShareDecisions.Decision denied = behind.decide("insight-metrics", user, "nearby-statistics", payload)
 			.block(WAIT);
 		assertThat(denied.entry().allowed()).isFalse();
@@ -108,7 +112,7 @@ class ConsentViewTests {
 			.entry()
 			.reason()).as("data that is not sensitive does not go either").isEqualTo("CONSENT_VIEW_BEHIND");
 
-		ShareDecisions current = new ShareDecisions(this.mongo, this.partners, this.view, this.feed, rules,
+		ShareDecisions current = new ShareDecisions(this.mongo, this.partners, this.view, this.feed, RULES,
 				(entry) -> Mono.empty(), Clock.systemUTC());
 		assertThat(current.decide("insight-metrics", user, "nearby-statistics", payload).block(WAIT).entry().allowed())
 			.isTrue();
@@ -124,15 +128,12 @@ class ConsentViewTests {
 		String user = GatewayFixtures.user();
 		GatewayFixtures.grant(user, "sharing.data-service-providers", "sharing.sensitive");
 		await().atMost(WAIT).until(() -> this.view.user(user).block(WAIT).consent("sharing.sensitive").isPresent());
-		ShareDecisions.Rules rules = new ShareDecisions.Rules(
-				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
-				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
 		Instant now = Instant.parse("2026-11-30T08:00:00Z");
 		List<Instant> asked = new CopyOnWriteArrayList<>();
 		ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view, (since, within) -> {
 			asked.add(since);
 			return Mono.just(false);
-		}, rules, (entry) -> Mono.empty(), Clock.fixed(now, ZoneOffset.UTC));
+		}, RULES, (entry) -> Mono.empty(), Clock.fixed(now, ZoneOffset.UTC));
 
 		ShareDecisions.Decision sensitive = decisions
 			.decide("insight-metrics", user, "nearby-statistics",
@@ -153,10 +154,7 @@ class ConsentViewTests {
 	 */
 	@Test
 	void aWithdrawalAcknowledgedMaxStalenessBeforeAShareIsAlwaysSeen() throws Exception {
-		ShareDecisions.Rules rules = new ShareDecisions.Rules(
-				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
-				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
-		ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view, this.feed, rules,
+		ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view, this.feed, RULES,
 				(entry) -> Mono.empty(), Clock.systemUTC());
 		for (int i = 0; i < 10; i++) {
 			String user = GatewayFixtures.user();
@@ -183,16 +181,13 @@ class ConsentViewTests {
 		GatewayFixtures.grant(user, "sharing.data-service-providers");
 		await().atMost(WAIT)
 			.until(() -> this.view.user(user).block(WAIT).consent("sharing.data-service-providers").isPresent());
-		ShareDecisions.Rules rules = new ShareDecisions.Rules(
-				Map.of(PartnerCategory.DATA_SERVICE_PROVIDER, "sharing.data-service-providers"), "sharing.sensitive",
-				Set.of("precise-location"), Duration.ofSeconds(2), STALENESS);
 		ExecutorService probe = Executors.newSingleThreadExecutor((task) -> new Thread(task, "test-view-probe"));
 		ExecutorService producer = Executors
 			.newSingleThreadExecutor((task) -> new Thread(task, "test-producer-network-thread"));
 		try {
 			AtomicReference<String> recordedIn = new AtomicReference<>();
 			ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view,
-					(since, within) -> Mono.fromCallable(() -> true).subscribeOn(Schedulers.fromExecutor(probe)), rules,
+					(since, within) -> Mono.fromCallable(() -> true).subscribeOn(Schedulers.fromExecutor(probe)), RULES,
 					(entry) -> {
 						recordedIn.set(Thread.currentThread().getName());
 						return Mono.<Void>fromRunnable(() -> {

@@ -7,9 +7,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * Whether the consent view holds every record that was on its topics at an instant: a
- * decision on sensitive data asks it for the instant the request arrived, so that a
- * withdrawal published before the request is always seen; a decision on other data for an
- * instant a bounded time before.
+ * decision asks it for the instant the request arrived, so that a withdrawal published
+ * before the request is always seen (for data that is not sensitive, with
+ * {@code sharing.view.max-staleness} set, for an instant that long before).
  */
 @FunctionalInterface
 public interface ViewFreshness {
