@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -47,6 +48,7 @@ import com.onemusic.privacy.sharing.partner.PartnerRegistry;
 import com.onemusic.privacy.sharing.partner.PartnerSecrets;
 import com.onemusic.privacy.sharing.partner.UserReferences;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
+import com.onemusic.privacy.sharing.share.ShareLogCatchUp;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 
@@ -97,6 +99,12 @@ class SharingConfiguration {
 			.description("Reads of the consent topics' end offsets: every probe interval and for waiting decisions")
 			.register(meters);
 		return feed;
+	}
+
+	/** Whether the share log holds every decision on the topic; for data exports. */
+	@Bean(destroyMethod = "close")
+	ShareLogCatchUp shareLogCatchUp(KafkaAdmin kafkaAdmin, @Value("${spring.kafka.consumer.group-id}") String group) {
+		return new ShareLogCatchUp(kafkaAdmin.getConfigurationProperties(), group);
 	}
 
 	/** How long a decision may wait for Kafka to acknowledge its record. */

@@ -30,6 +30,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.events.ExportFragmentReported;
@@ -41,6 +43,7 @@ import com.onemusic.privacy.platform.PlatformAutoConfiguration;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
+import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -85,6 +88,9 @@ class ConsentViewTests {
 
 	@Autowired
 	private MeterRegistry meters;
+
+	@Autowired
+	private KafkaListenerEndpointRegistry listeners;
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
@@ -360,6 +366,57 @@ class ConsentViewTests {
 			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> nobody.equals(record.key()), 1, WAIT)
 			.get(0)
 			.value()).getStatus()).isEqualTo(ExportFragmentStatus.NOTHING_HELD);
+	}
+
+	/**
+	 * An export asked for right after a share lists it, though the share log's projection
+	 * has not stored it yet: the export waits until the log holds every decision recorded
+	 * before it.
+	 */
+	@Test
+	void anExportWaitsForTheShareLogToHoldEveryEarlierDecision() throws Exception {
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		await().atMost(WAIT)
+			.until(() -> this.view.user(user).block(WAIT).consent("sharing.service-providers").isPresent());
+		MessageListenerContainer projection = this.listeners.getListenerContainer(ShareLogProjection.LISTENER);
+		assertThat(projection).isNotNull();
+		projection.pause();
+		try {
+			await().atMost(WAIT).until(projection::isContainerPaused);
+			assertThat(this.web.post()
+				.uri("/shares")
+				.bodyValue(Map.of("partnerId", "swift-logistics", "userId", user, "purpose", "order-delivery",
+						"payload", Map.of("orderId", "O-10")))
+				.exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.value()).isEqualTo(200);
+			TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
+					ExportRequested.newBuilder()
+						.setEventId(UUID.randomUUID())
+						.setOccurredAt(Instant.now())
+						.setUserId(user)
+						.setRequestId("dsr-" + UUID.randomUUID())
+						.setParticipants(List.of("sharing-gateway"))
+						.setDueDate(java.time.LocalDate.now().plusDays(21))
+						.build());
+			assertThat(TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1,
+					Duration.ofSeconds(2)))
+				.as("no answer while the share log does not hold the share")
+				.isEmpty();
+		}
+		finally {
+			projection.resume();
+		}
+		ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
+			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, WAIT)
+			.get(0)
+			.value();
+		assertThat(fragment.getStatus()).isEqualTo(ExportFragmentStatus.DONE);
+		var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
+		assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
+		assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
 	}
 
 }

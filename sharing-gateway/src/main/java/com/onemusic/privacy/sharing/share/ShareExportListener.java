@@ -29,7 +29,10 @@ import com.onemusic.privacy.sharing.partner.PartnerRegistry;
  * The gateway's part of a data export (policy 8.1.1, 5.1): every partner that received
  * the user's data (for which purposes, which fields and data categories, how often, first
  * and last), every disclosure under a legal order, and how many shares were denied. Field
- * names only, never values: the gateway never stores payloads.
+ * names only, never values: the gateway never stores payloads. It is made once the share
+ * log holds every decision recorded before ({@link ShareLogCatchUp}): a share answered a
+ * moment before the request is in it. If the log does not catch up within the listener's
+ * timeout the request is tried again, as any that fails.
  */
 @Component
 class ShareExportListener {
@@ -42,12 +45,15 @@ class ShareExportListener {
 
 	private final JsonMapper json;
 
+	private final ShareLogCatchUp shareLog;
+
 	ShareExportListener(ReactiveMongoTemplate mongo, PartnerRegistry partners, KafkaTemplate<String, Object> kafka,
-			JsonMapper json) {
+			JsonMapper json, ShareLogCatchUp shareLog) {
 		this.mongo = mongo;
 		this.partners = partners;
 		this.kafka = kafka;
 		this.json = json;
+		this.shareLog = shareLog;
 	}
 
 	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).EXPORT_REQUESTED.name()}")
@@ -55,6 +61,7 @@ class ShareExportListener {
 		if (!ExportAnswers.asks(event, DeletionPropagation.PARTICIPANT)) {
 			return;
 		}
+		this.shareLog.await(Listeners.TIMEOUT);
 		List<ShareLogEntry> entries = this.mongo
 			.find(Query.query(Criteria.where("userId").is(event.getUserId())).with(Sort.by("occurredAt")),
 					ShareLogEntry.class, ShareLogEntry.COLLECTION)

@@ -32,7 +32,7 @@ import com.onemusic.privacy.sharing.erasure.DeletionPropagation;
  * it delivered again.
  */
 @Component
-class ShareLogProjection {
+public class ShareLogProjection {
 
 	private static final LogAccessor logger = new LogAccessor(ShareLogProjection.class);
 
@@ -48,7 +48,11 @@ class ShareLogProjection {
 		this.propagation = propagation;
 	}
 
-	@KafkaListener(topics = "#{T(com.onemusic.privacy.events.Topics).SHARING_DECISIONS.name()}", batch = "true")
+	/** The id of its listener container. */
+	public static final String LISTENER = "share-log-projection";
+
+	@KafkaListener(id = LISTENER, idIsGroup = false,
+			topics = "#{T(com.onemusic.privacy.events.Topics).SHARING_DECISIONS.name()}", batch = "true")
 	void on(List<ConsumerRecord<String, Object>> records) {
 		List<ShareLogEntry> entries = new ArrayList<>();
 		RuntimeException failure = null;
