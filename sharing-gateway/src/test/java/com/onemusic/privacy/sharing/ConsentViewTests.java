@@ -331,16 +331,7 @@ class ConsentViewTests {
 				.returnResult(String.class)
 				.getStatus()
 				.value() == 200);
-		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
-				ExportRequested.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(user)
-					.setRequestId(requestId)
-					.setParticipants(List.of("sharing-gateway"))
-					.setDueDate(java.time.LocalDate.now().plusDays(21))
-					.build());
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequest(user));
 		ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
 			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, WAIT)
 			.get(0)
@@ -354,14 +345,7 @@ class ConsentViewTests {
 		assertThat(fragment.getContent()).contains("contactPhone").doesNotContain("13800138000");
 
 		String nobody = GatewayFixtures.user();
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), nobody,
-				ExportRequested.newBuilder()
-					.setEventId(UUID.randomUUID())
-					.setOccurredAt(Instant.now())
-					.setUserId(nobody)
-					.setRequestId("dsr-" + UUID.randomUUID())
-					.setDueDate(java.time.LocalDate.now().plusDays(21))
-					.build());
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), nobody, exportRequest(nobody));
 		assertThat(((ExportFragmentReported) TopicProbe
 			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> nobody.equals(record.key()), 1, WAIT)
 			.get(0)
@@ -392,15 +376,7 @@ class ConsentViewTests {
 				.returnResult(String.class)
 				.getStatus()
 				.value()).isEqualTo(200);
-			TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
-					ExportRequested.newBuilder()
-						.setEventId(UUID.randomUUID())
-						.setOccurredAt(Instant.now())
-						.setUserId(user)
-						.setRequestId("dsr-" + UUID.randomUUID())
-						.setParticipants(List.of("sharing-gateway"))
-						.setDueDate(java.time.LocalDate.now().plusDays(21))
-						.build());
+			TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequest(user));
 			assertThat(TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1,
 					Duration.ofSeconds(2)))
 				.as("no answer while the share log does not hold the share")
@@ -417,6 +393,18 @@ class ConsentViewTests {
 		var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
 		assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
 		assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
+	}
+
+	/** A data export request that asks the gateway for its part. */
+	private static ExportRequested exportRequest(String user) {
+		return ExportRequested.newBuilder()
+			.setEventId(UUID.randomUUID())
+			.setOccurredAt(Instant.now())
+			.setUserId(user)
+			.setRequestId("dsr-" + UUID.randomUUID())
+			.setParticipants(List.of("sharing-gateway"))
+			.setDueDate(java.time.LocalDate.now().plusDays(21))
+			.build();
 	}
 
 }
