@@ -22,6 +22,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.events.DeletionKind;
@@ -36,6 +38,7 @@ import com.onemusic.privacy.sharing.erasure.Delivery;
 import com.onemusic.privacy.sharing.erasure.WebhookDispatcher;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.share.ShareLogEntry;
+import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.webhook.StandardWebhooks;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -68,6 +71,9 @@ class DeletionPropagationTests {
 
 	@Autowired
 	private ReactiveMongoTemplate mongo;
+
+	@Autowired
+	private KafkaListenerEndpointRegistry listeners;
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
@@ -595,6 +601,41 @@ class DeletionPropagationTests {
 	}
 
 	/** Shares once the view has the user's consent, and answers the user reference. */
+	/**
+	 * A share answered just before the deletion request, not yet in the share log when
+	 * the request comes: the request waits for the log, so that partner is announced with
+	 * the others at once, and the gateway's own step counts it.
+	 */
+	@Test
+	void aShareAnsweredJustBeforeTheRequestIsAnnouncedAtOnce() throws Exception {
+		Partner logistics = partner("SERVICE_PROVIDER");
+		String user = GatewayFixtures.user();
+		GatewayFixtures.grant(user, "sharing.service-providers");
+		MessageListenerContainer projection = this.listeners.getListenerContainer(ShareLogProjection.LISTENER);
+		assertThat(projection).isNotNull();
+		projection.pause();
+		try {
+			await().atMost(WAIT).until(projection::isContainerPaused);
+			share(logistics, user);
+			TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
+					GatewayFixtures.deletion(user, "dsr-" + UUID.randomUUID(), DeletionKind.DELETION));
+			assertThat(TopicProbe.read(Topics.ERASURE_PROGRESS.name(),
+					(ConsumerRecord<String, Object> record) -> user.equals(record.key()), 1, Duration.ofSeconds(2)))
+				.as("nothing announced while the share log does not hold the share")
+				.isEmpty();
+		}
+		finally {
+			projection.resume();
+		}
+		List<ErasureStepReported> announced = steps(user, 2);
+		assertThat(announced).filteredOn((step) -> step.getStatus() == ErasureStepStatus.PENDING)
+			.extracting(ErasureStepReported::getParticipant)
+			.containsExactly("partner:" + logistics.id());
+		assertThat(announced).filteredOn((step) -> step.getParticipantKind() == ParticipantKind.SERVICE)
+			.singleElement()
+			.satisfies((own) -> assertThat(own.getCounts()).containsEntry("partners", 1L));
+	}
+
 	private String share(Partner partner, String user) {
 		String[] reference = new String[1];
 		await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
