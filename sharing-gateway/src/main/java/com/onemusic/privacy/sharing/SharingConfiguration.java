@@ -16,8 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -101,7 +101,10 @@ class SharingConfiguration {
 		return feed;
 	}
 
-	/** Whether the share log holds every decision on the topic; for data exports. */
+	/**
+	 * Whether the share log holds every decision on the topic; data exports and deletion
+	 * requests wait for it.
+	 */
 	@Bean(destroyMethod = "close")
 	ShareLogCatchUp shareLogCatchUp(KafkaAdmin kafkaAdmin, @Value("${spring.kafka.consumer.group-id}") String group) {
 		return new ShareLogCatchUp(kafkaAdmin.getConfigurationProperties(), group);
