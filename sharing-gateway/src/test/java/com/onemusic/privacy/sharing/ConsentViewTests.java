@@ -31,7 +31,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.events.ExportFragmentReported;
@@ -43,7 +42,6 @@ import com.onemusic.privacy.platform.PlatformAutoConfiguration;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
-import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -159,14 +157,15 @@ class ConsentViewTests {
 	 * that is not sensitive is in the view the share is decided on.
 	 */
 	@Test
-	void aWithdrawalAcknowledgedMaxStalenessBeforeAShareIsAlwaysSeen() throws Exception {
+	void aWithdrawalAcknowledgedMaxStalenessBeforeAShareIsAlwaysSeen() {
+		// The decisions' clock runs max-staleness ahead: each share is decided as if it
+		// came max-staleness after the withdrawal was acknowledged, without the wait.
 		ShareDecisions decisions = new ShareDecisions(this.mongo, this.partners, this.view, this.feed, RULES,
-				(entry) -> Mono.empty(), Clock.systemUTC());
+				(entry) -> Mono.empty(), Clock.offset(Clock.systemUTC(), STALENESS));
 		for (int i = 0; i < 10; i++) {
 			String user = GatewayFixtures.user();
 			GatewayFixtures.grant(user, "sharing.data-service-providers");
 			GatewayFixtures.withdraw(user, "sharing.data-service-providers");
-			Thread.sleep(STALENESS.toMillis());
 			ShareDecisions.Decision decision = decisions
 				.decide("insight-metrics", user, "nearby-statistics", Map.of("deviceModel", "Mate 60"))
 				.block(WAIT);
@@ -363,11 +362,7 @@ class ConsentViewTests {
 		GatewayFixtures.grant(user, "sharing.service-providers");
 		await().atMost(WAIT)
 			.until(() -> this.view.user(user).block(WAIT).consent("sharing.service-providers").isPresent());
-		MessageListenerContainer projection = this.listeners.getListenerContainer(ShareLogProjection.LISTENER);
-		assertThat(projection).isNotNull();
-		projection.pause();
-		try {
-			await().atMost(WAIT).until(projection::isContainerPaused);
+		GatewayFixtures.withShareLogPaused(this.listeners, () -> {
 			assertThat(this.web.post()
 				.uri("/shares")
 				.bodyValue(Map.of("partnerId", "swift-logistics", "userId", user, "purpose", "order-delivery",
@@ -381,10 +376,7 @@ class ConsentViewTests {
 					Duration.ofSeconds(2)))
 				.as("no answer while the share log does not hold the share")
 				.isEmpty();
-		}
-		finally {
-			projection.resume();
-		}
+		});
 		ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
 			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, WAIT)
 			.get(0)

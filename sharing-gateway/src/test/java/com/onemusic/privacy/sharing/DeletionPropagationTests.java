@@ -23,7 +23,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.events.DeletionKind;
@@ -38,7 +37,6 @@ import com.onemusic.privacy.sharing.erasure.Delivery;
 import com.onemusic.privacy.sharing.erasure.WebhookDispatcher;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.share.ShareLogEntry;
-import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.webhook.StandardWebhooks;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -611,11 +609,7 @@ class DeletionPropagationTests {
 		Partner logistics = partner("SERVICE_PROVIDER");
 		String user = GatewayFixtures.user();
 		GatewayFixtures.grant(user, "sharing.service-providers");
-		MessageListenerContainer projection = this.listeners.getListenerContainer(ShareLogProjection.LISTENER);
-		assertThat(projection).isNotNull();
-		projection.pause();
-		try {
-			await().atMost(WAIT).until(projection::isContainerPaused);
+		GatewayFixtures.withShareLogPaused(this.listeners, () -> {
 			share(logistics, user);
 			TopicProbe.publish(Topics.DELETION_REQUESTED.name(), user,
 					GatewayFixtures.deletion(user, "dsr-" + UUID.randomUUID(), DeletionKind.DELETION));
@@ -623,10 +617,7 @@ class DeletionPropagationTests {
 					(ConsumerRecord<String, Object> record) -> user.equals(record.key()), 1, Duration.ofSeconds(2)))
 				.as("nothing announced while the share log does not hold the share")
 				.isEmpty();
-		}
-		finally {
-			projection.resume();
-		}
+		});
 		List<ErasureStepReported> announced = steps(user, 2);
 		assertThat(announced).filteredOn((step) -> step.getStatus() == ErasureStepStatus.PENDING)
 			.extracting(ErasureStepReported::getParticipant)

@@ -1,5 +1,6 @@
 package com.onemusic.privacy.sharing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Base64;
@@ -8,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 
 import com.onemusic.privacy.events.ConsentChanged;
 import com.onemusic.privacy.events.ConsentMethod;
@@ -19,7 +23,11 @@ import com.onemusic.privacy.events.MaterialChange;
 import com.onemusic.privacy.events.MaterialChangeKind;
 import com.onemusic.privacy.events.PolicyVersionPublished;
 import com.onemusic.privacy.events.Topics;
+import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.testsupport.TopicProbe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What the gateway's tests publish as consent-service and dsr-service would, and the
@@ -126,6 +134,34 @@ final class GatewayFixtures {
 		partner.put("callbackSecrets", callbackSecrets);
 		partner.put("purposes", purposes);
 		return partner;
+	}
+
+	/** What a test does while the share log's projection stores nothing. */
+	@FunctionalInterface
+	interface Step {
+
+		void run() throws Exception;
+
+	}
+
+	/**
+	 * Runs a step with the share log's projection paused (it has stopped polling when the
+	 * step starts), and resumes it after, whatever the step did.
+	 * @param listeners the application's listener containers
+	 * @param step what to do meanwhile
+	 * @throws Exception what the step threw
+	 */
+	static void withShareLogPaused(KafkaListenerEndpointRegistry listeners, Step step) throws Exception {
+		MessageListenerContainer projection = listeners.getListenerContainer(ShareLogProjection.LISTENER);
+		assertThat(projection).isNotNull();
+		projection.pause();
+		try {
+			await().atMost(Duration.ofSeconds(30)).until(projection::isContainerPaused);
+			step.run();
+		}
+		finally {
+			projection.resume();
+		}
 	}
 
 }
