@@ -1,5 +1,6 @@
 package com.onemusic.privacy.sharing;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,6 +8,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -23,6 +27,7 @@ import com.onemusic.privacy.events.DeletionKind;
 import com.onemusic.privacy.events.ShareDecision;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.sharing.share.ShareLogCatchUp;
 import com.onemusic.privacy.testsupport.ServiceChecks;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
@@ -41,6 +46,9 @@ class ShareDecisionTests {
 
 	@Autowired
 	private WebTestClient web;
+
+	@Autowired
+	private ShareLogCatchUp shareLog;
 
 	private String partnerId;
 
@@ -299,6 +307,27 @@ class ShareDecisionTests {
 				.isEqualTo(user)
 				.jsonPath("$.sharedFields[0]")
 				.isEqualTo("orderId"));
+	}
+
+	@Test
+	void aDeadLetteredDecisionRecordDoesNotHoldBackTheWaitForTheShareLog() throws Exception {
+		// The newest record of its partition: unless its offset is committed once it is
+		// dead-lettered, access and deletion requests would wait for it until they time
+		// out.
+		String poisoned = "poison-" + UUID.randomUUID();
+		TopicProbe.publishRaw(Topics.SHARING_DECISIONS.name(), poisoned, new byte[] { 0, 0, 0, 0x7f, 0x7f, 9 });
+		List<ConsumerRecord<String, byte[]>> deadLetters = TopicProbe
+			.readRaw(Topics.SHARING_DECISIONS.deadLetterTopic(), (record) -> poisoned.equals(record.key()), 1, WAIT);
+		assertThat(deadLetters).hasSize(1);
+		TopicPartition partition = new TopicPartition(Topics.SHARING_DECISIONS.name(),
+				ByteBuffer.wrap(deadLetters.get(0).headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION).value())
+					.getInt());
+		long offset = ByteBuffer.wrap(deadLetters.get(0).headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value())
+			.getLong();
+		try (KafkaConsumer<String, byte[]> consumer = TopicProbe.rawConsumer()) {
+			assertThat(consumer.endOffsets(List.of(partition))).containsEntry(partition, offset + 1);
+		}
+		this.shareLog.await(Duration.ofSeconds(10));
 	}
 
 	@Test
