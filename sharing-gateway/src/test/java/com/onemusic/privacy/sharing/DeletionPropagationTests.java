@@ -21,6 +21,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpStatus;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.http.MediaType;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -438,6 +439,35 @@ class DeletionPropagationTests {
 			.contains(DeletionPropagation.followUpId(request.requestId(), partner.id(), late.id()));
 	}
 
+	/**
+	 * A batch of the share log holding several late shares of a user (the projection
+	 * reads the decisions a poll at a time) gives each its partner's delivery, not only
+	 * the first.
+	 */
+	@Test
+	void everyLateShareOfABatchReachesItsPartner() throws Exception {
+		Acknowledged request = acknowledgedRequest();
+		Partner second = partner("SERVICE_PROVIDER");
+		Partner third = partner("SERVICE_PROVIDER");
+		List<ShareLogEntry> late = List.of(lateEntry(request.user(), request.partner(), UUID.randomUUID().toString()),
+				lateEntry(request.user(), second, UUID.randomUUID().toString()),
+				lateEntry(request.user(), third, UUID.randomUUID().toString()));
+		this.mongo.insertAll(late).collectList().block(WAIT);
+		this.propagation.lateShares(late).block(WAIT);
+		assertThat(this.propagation.deliveries(request.requestId(), null, 10).collectList().block(WAIT))
+			.extracting(Delivery::id)
+			.containsExactlyInAnyOrder(DeletionPropagation.webhookId(request.requestId(), request.partner().id()),
+					DeletionPropagation.followUpId(request.requestId(), request.partner().id(), late.get(0).id()),
+					DeletionPropagation.webhookId(request.requestId(), second.id()),
+					DeletionPropagation.webhookId(request.requestId(), third.id()));
+		assertThat(awaitWebhooks(second, 1)).singleElement()
+			.extracting(PartnerStub.Received::verdict)
+			.isEqualTo(StandardWebhooks.Verdict.VALID);
+		assertThat(awaitWebhooks(third, 1)).singleElement()
+			.extracting(PartnerStub.Received::verdict)
+			.isEqualTo(StandardWebhooks.Verdict.VALID);
+	}
+
 	@Test
 	void aPartnerThatIsDownGetsTheWebhookAfterRetriesHonouringRetryAfter() throws Exception {
 		Partner partner = partner("SERVICE_PROVIDER");
@@ -652,13 +682,18 @@ class DeletionPropagationTests {
 	private Delivery awaitDelivery(String requestId, Partner partner, Delivery.State state) {
 		Delivery[] found = new Delivery[1];
 		await().atMost(WAIT).until(() -> {
-			found[0] = this.web.get()
+			EntityExchangeResult<String> result = this.web.get()
 				.uri("/deliveries/{id}", DeletionPropagation.webhookId(requestId, partner.id()))
 				.exchange()
-				.expectBody(Delivery.class)
-				.returnResult()
-				.getResponseBody();
-			return found[0] != null && found[0].state() == state;
+				.expectBody(String.class)
+				.returnResult();
+			if (result.getStatus() == HttpStatus.NOT_FOUND) {
+				// Not made yet.
+				return false;
+			}
+			assertThat(result.getStatus()).isEqualTo(HttpStatus.OK);
+			found[0] = JSON.readValue(result.getResponseBody(), Delivery.class);
+			return found[0].state() == state;
 		});
 		return found[0];
 	}

@@ -267,9 +267,10 @@ public class DeletionPropagation {
 						? deliver(request, entry.partnerId(), new TreeSet<>(entry.dataCategories()), entry.id(), false)
 							.thenReturn(true)
 						: Mono.just(false))))
-			// The dispatcher looks for due deliveries when woken: only when there are new
-			// ones, not after every batch of decisions.
-			.any((late) -> late)
+			// Every share is claimed and delivered (any() would stop at the first late
+			// one). The dispatcher looks for due deliveries when woken: only when there
+			// are new ones, not after every batch of decisions.
+			.reduce(false, Boolean::logicalOr)
 			.flatMap((delivered) -> delivered ? Mono.fromRunnable(this.wakeDispatcher) : Mono.empty())
 			.then();
 	}
