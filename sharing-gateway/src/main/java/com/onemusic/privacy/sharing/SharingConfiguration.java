@@ -49,6 +49,7 @@ import com.onemusic.privacy.sharing.partner.PartnerSecrets;
 import com.onemusic.privacy.sharing.partner.UserReferences;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.share.ShareLogCatchUp;
+import com.onemusic.privacy.sharing.share.ShareLogEntry;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 
@@ -130,14 +131,22 @@ class SharingConfiguration {
 				new ShareDecisions.Rules(properties.categoryScopes(), properties.sensitiveScope(),
 						Set.copyOf(properties.sensitiveCategories()), properties.view().maxLag(),
 						properties.view().maxStaleness()),
-				(entry) -> timed(Mono
-					.fromFuture(() -> kafka.send(Topics.SHARING_DECISIONS.name(), entry.userId(),
-							SharingEvents.dataShared(entry)))
-					.timeout(RECORD_TIMEOUT)
-					.onErrorMap((ex) -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "decision-not-recorded",
-							"The decision could not be recorded, so nothing may be shared; try again shortly"))
-					.then(), recordWait),
-				Clock.systemUTC());
+				(entry) -> timed(record(kafka, entry, RECORD_TIMEOUT), recordWait), Clock.systemUTC());
+	}
+
+	/**
+	 * Sends a decision's DataShared record and completes once Kafka acknowledged it;
+	 * fails with {@code 503 decision-not-recorded} when it is not acknowledged within the
+	 * timeout or cannot be sent.
+	 */
+	static Mono<Void> record(KafkaTemplate<String, Object> kafka, ShareLogEntry entry, Duration timeout) {
+		return Mono
+			.fromFuture(
+					() -> kafka.send(Topics.SHARING_DECISIONS.name(), entry.userId(), SharingEvents.dataShared(entry)))
+			.timeout(timeout)
+			.onErrorMap((ex) -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "decision-not-recorded",
+					"The decision could not be recorded, so nothing may be shared; try again shortly"))
+			.then();
 	}
 
 	private static Timer decisionTimer(String name, String description, MeterRegistry meters) {

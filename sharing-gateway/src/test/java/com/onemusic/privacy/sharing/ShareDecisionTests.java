@@ -9,6 +9,7 @@ import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -49,6 +51,9 @@ class ShareDecisionTests {
 
 	@Autowired
 	private ShareLogCatchUp shareLog;
+
+	@Autowired
+	private ProducerFactory<String, Object> producers;
 
 	private String partnerId;
 
@@ -328,6 +333,13 @@ class ShareDecisionTests {
 			assertThat(consumer.endOffsets(List.of(partition))).containsEntry(partition, offset + 1);
 		}
 		this.shareLog.await(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void theProducerTheDecisionsAreSentWithTakesTheGatewaysMaxBlock() {
+		// What DecisionRecordTests shows the effect of, read from the same file.
+		assertThat(this.producers.getConfigurationProperties()).containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+				"1000");
 	}
 
 	@Test
