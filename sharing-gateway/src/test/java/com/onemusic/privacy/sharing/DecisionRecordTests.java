@@ -39,8 +39,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class DecisionRecordTests {
 
-	private static final Duration RECORD_TIMEOUT = Duration.ofSeconds(5);
-
 	@Test
 	void aDecisionThatCannotBeRecordedIsAnswered503WithoutHoldingItsThread() throws IOException {
 		Map<String, Object> config = new HashMap<>(gatewayProducerProperties());
@@ -51,7 +49,7 @@ class DecisionRecordTests {
 				new StringSerializer(), new AvroSerializer<>());
 		try {
 			KafkaTemplate<String, Object> kafka = new KafkaTemplate<>(producers);
-			Mono<Void> recorded = SharingConfiguration.record(kafka, entry(), RECORD_TIMEOUT);
+			Mono<Void> recorded = SharingConfiguration.record(kafka, entry(), SharingConfiguration.RECORD_TIMEOUT);
 			long start = System.nanoTime();
 			ApiProblem problem = catchThrowableOfType(ApiProblem.class, () -> recorded.block(Duration.ofSeconds(30)));
 			Duration held = Duration.ofNanos(System.nanoTime() - start);
@@ -59,7 +57,7 @@ class DecisionRecordTests {
 			assertThat(problem.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
 			assertThat(problem.typeName()).isEqualTo("decision-not-recorded");
 			assertThat(held).as("answered after the producer's max.block.ms, before the record timeout")
-				.isLessThan(RECORD_TIMEOUT)
+				.isLessThan(SharingConfiguration.RECORD_TIMEOUT)
 				.isGreaterThanOrEqualTo(
 						Duration.ofMillis(Long.parseLong(config.get(ProducerConfig.MAX_BLOCK_MS_CONFIG).toString())));
 		}
