@@ -50,6 +50,7 @@ import com.onemusic.privacy.sharing.partner.UserReferences;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.share.ShareLogCatchUp;
 import com.onemusic.privacy.sharing.share.ShareLogEntry;
+import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 
@@ -107,7 +108,7 @@ class SharingConfiguration {
 	 * requests wait for it.
 	 */
 	@Bean(destroyMethod = "close")
-	ShareLogCatchUp shareLogCatchUp(KafkaAdmin kafkaAdmin, @Value("${spring.kafka.consumer.group-id}") String group) {
+	ShareLogCatchUp shareLogCatchUp(KafkaAdmin kafkaAdmin, @Value(ShareLogProjection.GROUP) String group) {
 		return new ShareLogCatchUp(kafkaAdmin.getConfigurationProperties(), group);
 	}
 

@@ -1,5 +1,6 @@
 package com.onemusic.privacy.sharing;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +19,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +45,10 @@ import com.onemusic.privacy.events.PartnerCategory;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PlatformAutoConfiguration;
 import com.onemusic.privacy.platform.PrivacyService;
+import com.onemusic.privacy.platform.messaging.Listeners;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
+import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
@@ -71,6 +78,9 @@ class ConsentViewTests {
 
 	@Autowired
 	private WebTestClient web;
+
+	@Value(ShareLogProjection.GROUP)
+	private String shareLogGroup;
 
 	@Autowired
 	private ReactiveMongoTemplate mongo;
@@ -385,6 +395,71 @@ class ConsentViewTests {
 		var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
 		assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
 		assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
+	}
+
+	/**
+	 * A member of the share log's consumer group that stops without leaving it (a crashed
+	 * or hung instance) holds its partitions until the group takes them from it: an
+	 * export of a user on such a partition waits, and once the projection owns the
+	 * partition again and has stored the decision, the export lists it.
+	 */
+	@Test
+	void anExportWaitsForAPartitionOfTheShareLogHeldByAMemberThatStopped() throws Exception {
+		String topic = Topics.SHARING_DECISIONS.name();
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, this.shareLogGroup,
+				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
+				ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 6000);
+		try (KafkaConsumer<String, byte[]> stopped = new KafkaConsumer<>(config, new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			stopped.subscribe(List.of(topic));
+			await().atMost(WAIT).until(() -> {
+				stopped.poll(Duration.ofMillis(100));
+				return !stopped.assignment().isEmpty();
+			});
+			// Nothing is read, nothing committed: from here on it does not poll, and the
+			// group takes its partitions away when its poll interval ends.
+			Set<Integer> held = stopped.assignment()
+				.stream()
+				.map(TopicPartition::partition)
+				.collect(java.util.stream.Collectors.toSet());
+			int partitions = stopped.partitionsFor(topic).size();
+			String user = GatewayFixtures.user();
+			while (!held.contains(org.apache.kafka.common.utils.Utils.toPositive(
+					org.apache.kafka.common.utils.Utils.murmur2(user.getBytes(StandardCharsets.UTF_8))) % partitions)) {
+				user = GatewayFixtures.user();
+			}
+			String sharer = user;
+			GatewayFixtures.grant(sharer, "sharing.service-providers");
+			await().atMost(WAIT)
+				.until(() -> this.view.user(sharer).block(WAIT).consent("sharing.service-providers").isPresent());
+			assertThat(this.web.post()
+				.uri("/shares")
+				.bodyValue(Map.of("partnerId", "swift-logistics", "userId", sharer, "purpose", "order-delivery",
+						"payload", Map.of("orderId", "O-11")))
+				.exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.value()).isEqualTo(200);
+			long requested = System.nanoTime();
+			TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), sharer, exportRequest(sharer));
+			assertThat(TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> sharer.equals(record.key()), 1,
+					Duration.ofSeconds(2)))
+				.as("no answer while a member that stopped holds the share's partition")
+				.isEmpty();
+			ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
+				.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> sharer.equals(record.key()), 1, WAIT.multipliedBy(2))
+				.get(0)
+				.value();
+			assertThat(Duration.ofNanos(System.nanoTime() - requested))
+				.as("answered in the request's first try: the group gave the partition to the projection while the"
+						+ " request waited")
+				.isLessThan(Listeners.TIMEOUT);
+			assertThat(fragment.getStatus()).isEqualTo(ExportFragmentStatus.DONE);
+			var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
+			assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
+			assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
+		}
 	}
 
 	/** A data export request that asks the gateway for its part. */

@@ -51,7 +51,15 @@ public class ShareLogProjection {
 	/** The id of its listener container. */
 	public static final String LISTENER = "share-log-projection";
 
-	@KafkaListener(id = LISTENER, idIsGroup = false,
+	/**
+	 * Its consumer group, of its own: the access and deletion requests' listeners wait
+	 * for this group's committed offsets while they hold their own poll, and a group they
+	 * were members of could not hand a partition of a member that stopped to another
+	 * before they rejoined, that is before their wait timed out.
+	 */
+	public static final String GROUP = "${spring.kafka.consumer.group-id}-share-log";
+
+	@KafkaListener(id = LISTENER, idIsGroup = false, groupId = GROUP,
 			topics = "#{T(com.onemusic.privacy.events.Topics).SHARING_DECISIONS.name()}", batch = "true")
 	void on(List<ConsumerRecord<String, Object>> records) {
 		List<ShareLogEntry> entries = new ArrayList<>();
