@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.bson.Document;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -406,6 +408,22 @@ class ConsentViewTests {
 	@Test
 	void anExportWaitsForAPartitionOfTheShareLogHeldByAMemberThatStopped() throws Exception {
 		String topic = Topics.SHARING_DECISIONS.name();
+		// A user on each partition, granted beforehand: once the member stops, the share
+		// and the request come at once, well within its poll interval.
+		Map<Integer, String> users = new HashMap<>();
+		try (KafkaConsumer<String, byte[]> consumer = TopicProbe.rawConsumer()) {
+			int partitions = consumer.partitionsFor(topic).size();
+			while (users.size() < partitions) {
+				String user = GatewayFixtures.user();
+				users.putIfAbsent(Utils.toPositive(Utils.murmur2(user.getBytes(StandardCharsets.UTF_8))) % partitions,
+						user);
+			}
+		}
+		users.values().forEach((user) -> GatewayFixtures.grant(user, "sharing.service-providers"));
+		await().atMost(WAIT)
+			.until(() -> users.values()
+				.stream()
+				.allMatch((user) -> this.view.user(user).block(WAIT).consent("sharing.service-providers").isPresent()));
 		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
 				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, this.shareLogGroup,
 				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
@@ -419,20 +437,7 @@ class ConsentViewTests {
 			});
 			// Nothing is read, nothing committed: from here on it does not poll, and the
 			// group takes its partitions away when its poll interval ends.
-			Set<Integer> held = stopped.assignment()
-				.stream()
-				.map(TopicPartition::partition)
-				.collect(java.util.stream.Collectors.toSet());
-			int partitions = stopped.partitionsFor(topic).size();
-			String user = GatewayFixtures.user();
-			while (!held.contains(org.apache.kafka.common.utils.Utils.toPositive(
-					org.apache.kafka.common.utils.Utils.murmur2(user.getBytes(StandardCharsets.UTF_8))) % partitions)) {
-				user = GatewayFixtures.user();
-			}
-			String sharer = user;
-			GatewayFixtures.grant(sharer, "sharing.service-providers");
-			await().atMost(WAIT)
-				.until(() -> this.view.user(sharer).block(WAIT).consent("sharing.service-providers").isPresent());
+			String sharer = users.get(stopped.assignment().iterator().next().partition());
 			assertThat(this.web.post()
 				.uri("/shares")
 				.bodyValue(Map.of("partnerId", "swift-logistics", "userId", sharer, "purpose", "order-delivery",
