@@ -375,28 +375,10 @@ class ConsentViewTests {
 		await().atMost(WAIT)
 			.until(() -> this.view.user(user).block(WAIT).consent("sharing.service-providers").isPresent());
 		GatewayFixtures.withShareLogPaused(this.listeners, () -> {
-			assertThat(this.web.post()
-				.uri("/shares")
-				.bodyValue(Map.of("partnerId", "swift-logistics", "userId", user, "purpose", "order-delivery",
-						"payload", Map.of("orderId", "O-10")))
-				.exchange()
-				.returnResult(String.class)
-				.getStatus()
-				.value()).isEqualTo(200);
-			TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequest(user));
-			assertThat(TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1,
-					Duration.ofSeconds(2)))
-				.as("no answer while the share log does not hold the share")
-				.isEmpty();
+			shareOrder(user);
+			requestExportUnansweredFor2Seconds(user, "no answer while the share log does not hold the share");
 		});
-		ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
-			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, WAIT)
-			.get(0)
-			.value();
-		assertThat(fragment.getStatus()).isEqualTo(ExportFragmentStatus.DONE);
-		var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
-		assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
-		assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
+		assertExportListsOneShare(user, WAIT);
 	}
 
 	/**
@@ -438,33 +420,48 @@ class ConsentViewTests {
 			// Nothing is read, nothing committed: from here on it does not poll, and the
 			// group takes its partitions away when its poll interval ends.
 			String sharer = users.get(stopped.assignment().iterator().next().partition());
-			assertThat(this.web.post()
-				.uri("/shares")
-				.bodyValue(Map.of("partnerId", "swift-logistics", "userId", sharer, "purpose", "order-delivery",
-						"payload", Map.of("orderId", "O-11")))
-				.exchange()
-				.returnResult(String.class)
-				.getStatus()
-				.value()).isEqualTo(200);
+			shareOrder(sharer);
 			long requested = System.nanoTime();
-			TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), sharer, exportRequest(sharer));
-			assertThat(TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> sharer.equals(record.key()), 1,
-					Duration.ofSeconds(2)))
-				.as("no answer while a member that stopped holds the share's partition")
-				.isEmpty();
-			ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
-				.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> sharer.equals(record.key()), 1, WAIT.multipliedBy(2))
-				.get(0)
-				.value();
+			requestExportUnansweredFor2Seconds(sharer,
+					"no answer while a member that stopped holds the share's partition");
+			assertExportListsOneShare(sharer, WAIT.multipliedBy(2));
 			assertThat(Duration.ofNanos(System.nanoTime() - requested))
 				.as("answered in the request's first try: the group gave the partition to the projection while the"
 						+ " request waited")
 				.isLessThan(Listeners.TIMEOUT);
-			assertThat(fragment.getStatus()).isEqualTo(ExportFragmentStatus.DONE);
-			var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
-			assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
-			assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
 		}
+	}
+
+	/** An allowed share of an order of the user to swift-logistics. */
+	private void shareOrder(String user) {
+		assertThat(this.web.post()
+			.uri("/shares")
+			.bodyValue(Map.of("partnerId", "swift-logistics", "userId", user, "purpose", "order-delivery", "payload",
+					Map.of("orderId", "O-10")))
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value()).isEqualTo(200);
+	}
+
+	private static void requestExportUnansweredFor2Seconds(String user, String why) {
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequest(user));
+		assertThat(TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1,
+				Duration.ofSeconds(2)))
+			.as(why)
+			.isEmpty();
+	}
+
+	/** The gateway's part of the user's export lists the one share to swift-logistics. */
+	private static void assertExportListsOneShare(String user, Duration within) {
+		ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
+			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, within)
+			.get(0)
+			.value();
+		assertThat(fragment.getStatus()).isEqualTo(ExportFragmentStatus.DONE);
+		var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
+		assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
+		assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
 	}
 
 	/** A data export request that asks the gateway for its part. */
