@@ -45,7 +45,7 @@ public class ShareLogCatchUp implements AutoCloseable {
 
 	/**
 	 * Waits until the share log holds every decision on the topic now.
-	 * @param within how long to wait at most
+	 * @param within how long to wait at most, the calls to the brokers included
 	 * @throws TimeoutException if it did not within the time
 	 * @throws ExecutionException if the brokers could not be asked
 	 * @throws InterruptedException if interrupted
@@ -55,7 +55,7 @@ public class ShareLogCatchUp implements AutoCloseable {
 		String topic = Topics.SHARING_DECISIONS.name();
 		List<TopicPartition> partitions = this.admin.describeTopics(List.of(topic))
 			.allTopicNames()
-			.get(within.toMillis(), TimeUnit.MILLISECONDS)
+			.get(remaining(deadline), TimeUnit.NANOSECONDS)
 			.get(topic)
 			.partitions()
 			.stream()
@@ -65,7 +65,7 @@ public class ShareLogCatchUp implements AutoCloseable {
 			.listOffsets(partitions.stream().collect(Collectors.toMap(Function.identity(), (p) -> OffsetSpec.latest())),
 					new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
 			.all()
-			.get(within.toMillis(), TimeUnit.MILLISECONDS)
+			.get(remaining(deadline), TimeUnit.NANOSECONDS)
 			.entrySet()
 			.stream()
 			.filter((end) -> end.getValue().offset() > 0)
@@ -73,7 +73,7 @@ public class ShareLogCatchUp implements AutoCloseable {
 		while (true) {
 			Map<TopicPartition, OffsetAndMetadata> committed = this.admin.listConsumerGroupOffsets(this.group)
 				.partitionsToOffsetAndMetadata()
-				.get(within.toMillis(), TimeUnit.MILLISECONDS);
+				.get(remaining(deadline), TimeUnit.NANOSECONDS);
 			List<TopicPartition> behind = ends.entrySet()
 				.stream()
 				.filter((end) -> committed.get(end.getKey()) == null
@@ -89,6 +89,11 @@ public class ShareLogCatchUp implements AutoCloseable {
 			}
 			Thread.sleep(POLL_INTERVAL.toMillis());
 		}
+	}
+
+	/** What is left of the wait: every call to the brokers shares it. */
+	private static long remaining(long deadline) {
+		return Math.max(0, deadline - System.nanoTime());
 	}
 
 	@Override
