@@ -196,7 +196,9 @@ public final class SharingDecisionBenchmark {
 			InProcess.Load trivial = InProcess.driveAtRate(rate, seconds, 64,
 					() -> post("/benchmark/echo", body()).status());
 			Map<String, CountAtBucket[]> waitsBefore = waitBuckets();
+			BrokerRequests brokerBefore = BrokerRequests.now();
 			InProcess.Load decisions = InProcess.driveAtRate(rate, seconds, 64, () -> post("/shares", body()).status());
+			BrokerRequests brokerAfter = BrokerRequests.now();
 			Map<String, CountAtBucket[]> waitsAfter = waitBuckets();
 			System.out.printf(
 					"open loop at %.0f requests/s (%s of the trivial endpoint's %.0f): decisions answered %.0f/s, p50 %.2f ms,"
@@ -207,6 +209,7 @@ public final class SharingDecisionBenchmark {
 					trivial.percentile(50), trivial.percentile(99));
 			System.out.println("  " + CpuShares.perUnit(decisions.cpu(), decisions.latencies().length, "decision",
 					this.gateway == null));
+			printLine("  " + brokerAfter.perUnitSince(brokerBefore, decisions.latencies().length, "decision"));
 			if (!waitsAfter.isEmpty()) {
 				System.out.printf(
 						"  waits inside the gateway: for the view p50 %s, p99 %s; for Kafka's ack p50 %s, p99 %s%n",
@@ -270,10 +273,13 @@ public final class SharingDecisionBenchmark {
 	/** Drives one endpoint and prints what it did and the CPU it took. */
 	private Result measured(String name, String path, String unit, int level, int seconds) throws Exception {
 		long gatewayBefore = gatewayCpu();
+		BrokerRequests brokerBefore = BrokerRequests.now();
 		Result result = level(path, level, seconds);
+		BrokerRequests brokerAfter = BrokerRequests.now();
 		print(name, level, result);
 		System.out.println(CpuShares.perUnit(result.cpu, result.requests, unit, this.gateway == null));
 		printGatewayCpu(gatewayBefore, result.requests, unit);
+		printLine(brokerAfter.perUnitSince(brokerBefore, result.requests, unit));
 		if (result.other > 0) {
 			System.out.printf("  (%d %ss answered other than 200)%n", result.other, unit);
 		}
@@ -288,6 +294,12 @@ public final class SharingDecisionBenchmark {
 	private void printGatewayCpu(long before, long requests, String unit) {
 		if (this.gateway != null) {
 			System.out.println(this.gateway.perUnit(before, requests, unit));
+		}
+	}
+
+	private static void printLine(String line) {
+		if (!line.isBlank()) {
+			System.out.println(line);
 		}
 	}
 
