@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -392,6 +393,77 @@ class ConsentViewTests {
 		String topic = Topics.SHARING_DECISIONS.name();
 		// A user on each partition, granted beforehand: once the member stops, the share
 		// and the request come at once, well within its poll interval.
+		Map<Integer, String> users = grantedUserOnEachPartition(topic);
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, this.shareLogGroup,
+				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
+				ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 6000);
+		try (KafkaConsumer<String, byte[]> stopped = new KafkaConsumer<>(config, new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			awaitPartitions(stopped, topic);
+			// Nothing is read, nothing committed: from here on it does not poll, and the
+			// group takes its partitions away when its poll interval ends.
+			String sharer = users.get(stopped.assignment().iterator().next().partition());
+			shareOrder(sharer);
+			long requested = System.nanoTime();
+			requestExportUnansweredFor2Seconds(sharer,
+					"no answer while a member that stopped holds the share's partition");
+			assertExportListsOneShare(sharer, WAIT.multipliedBy(2));
+			assertThat(Duration.ofNanos(System.nanoTime() - requested))
+				.as("answered in the request's first try: the group gave the partition to the projection while the"
+						+ " request waited")
+				.isLessThan(Listeners.TIMEOUT);
+		}
+	}
+
+	@Test
+	void anExportWaitsForAPartitionOfTheShareLogHeldByAMemberThatDiedNoLongerThanItsFirstTry() throws Exception {
+		String topic = Topics.SHARING_DECISIONS.name();
+		Map<Integer, String> users = grantedUserOnEachPartition(topic);
+		Object sessionTimeout = this.listeners.getListenerContainer(ShareLogProjection.LISTENER)
+			.getContainerProperties()
+			.getKafkaConsumerProperties()
+			.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+		assertThat(sessionTimeout).as("the projection's consumers' session timeout").isNotNull();
+		// A member like the projection's consumers, its process killed: its heartbeats
+		// stop
+		// and it never says it leaves, so the group waits out its session timeout.
+		String clientId = "died-" + UUID.randomUUID();
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, this.shareLogGroup,
+				ConsumerConfig.CLIENT_ID_CONFIG, clientId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+				ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeout);
+		String sharer;
+		try (KafkaConsumer<String, byte[]> died = new KafkaConsumer<>(config, new StringDeserializer(),
+				new ByteArrayDeserializer())) {
+			awaitPartitions(died, topic);
+			sharer = users.get(died.assignment().iterator().next().partition());
+			died.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+		}
+		try (Admin admin = Admin
+			.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.get().bootstrapServers()))) {
+			assertThat(admin.describeConsumerGroups(List.of(this.shareLogGroup))
+				.describedGroups()
+				.get(this.shareLogGroup)
+				.get(10, TimeUnit.SECONDS)
+				.members()).as("the member that died is still one of the group")
+				.anyMatch((member) -> clientId.equals(member.clientId()));
+		}
+		shareOrder(sharer);
+		long requested = System.nanoTime();
+		requestExportUnansweredFor2Seconds(sharer, "no answer while a member that died holds the share's partition");
+		assertExportListsOneShare(sharer, WAIT.multipliedBy(2));
+		assertThat(Duration.ofNanos(System.nanoTime() - requested))
+			.as("answered in the request's first try: the group's session timeout for the member that died ended"
+					+ " while the request waited")
+			.isLessThan(Listeners.TIMEOUT);
+	}
+
+	/**
+	 * A user on each partition of the topic (by the producer's default partitioner),
+	 * granted sharing with service providers, once the view holds each grant.
+	 */
+	private Map<Integer, String> grantedUserOnEachPartition(String topic) {
 		Map<Integer, String> users = new HashMap<>();
 		try (KafkaConsumer<String, byte[]> consumer = TopicProbe.rawConsumer()) {
 			int partitions = consumer.partitionsFor(topic).size();
@@ -406,30 +478,18 @@ class ConsentViewTests {
 			.until(() -> users.values()
 				.stream()
 				.allMatch((user) -> this.view.user(user).block(WAIT).consent("sharing.service-providers").isPresent()));
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, this.shareLogGroup,
-				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
-				ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 6000);
-		try (KafkaConsumer<String, byte[]> stopped = new KafkaConsumer<>(config, new StringDeserializer(),
-				new ByteArrayDeserializer())) {
-			stopped.subscribe(List.of(topic));
-			await().atMost(WAIT).until(() -> {
-				stopped.poll(Duration.ofMillis(100));
-				return !stopped.assignment().isEmpty();
-			});
-			// Nothing is read, nothing committed: from here on it does not poll, and the
-			// group takes its partitions away when its poll interval ends.
-			String sharer = users.get(stopped.assignment().iterator().next().partition());
-			shareOrder(sharer);
-			long requested = System.nanoTime();
-			requestExportUnansweredFor2Seconds(sharer,
-					"no answer while a member that stopped holds the share's partition");
-			assertExportListsOneShare(sharer, WAIT.multipliedBy(2));
-			assertThat(Duration.ofNanos(System.nanoTime() - requested))
-				.as("answered in the request's first try: the group gave the partition to the projection while the"
-						+ " request waited")
-				.isLessThan(Listeners.TIMEOUT);
-		}
+		return users;
+	}
+
+	/**
+	 * Subscribes the consumer to the topic and polls until the group gave it partitions.
+	 */
+	private static void awaitPartitions(KafkaConsumer<String, byte[]> consumer, String topic) {
+		consumer.subscribe(List.of(topic));
+		await().atMost(WAIT).until(() -> {
+			consumer.poll(Duration.ofMillis(100));
+			return !consumer.assignment().isEmpty();
+		});
 	}
 
 	/** An allowed share of an order of the user to swift-logistics. */

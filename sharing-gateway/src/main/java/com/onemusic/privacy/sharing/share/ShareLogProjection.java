@@ -5,6 +5,7 @@ import java.util.List;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.model.InsertManyOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.Document;
 import reactor.core.publisher.Mono;
@@ -59,8 +60,19 @@ public class ShareLogProjection {
 	 */
 	public static final String GROUP = "${spring.kafka.consumer.group-id}-share-log";
 
+	/**
+	 * How long the group waits for a member that stopped sending heartbeats (an instance
+	 * killed, or cut off from Kafka) before it hands that member's partitions to the
+	 * others, in milliseconds. Until then the requests that wait for the share log wait
+	 * for those partitions; the client's default (45 s) is longer than their first try
+	 * ({@link com.onemusic.privacy.platform.messaging.Listeners#TIMEOUT}). Kafka's own
+	 * default before 3.0, and well above the broker's smallest allowed (6 s).
+	 */
+	public static final String SESSION_TIMEOUT_MS = "10000";
+
 	@KafkaListener(id = LISTENER, idIsGroup = false, groupId = GROUP,
-			topics = "#{T(com.onemusic.privacy.events.Topics).SHARING_DECISIONS.name()}", batch = "true")
+			topics = "#{T(com.onemusic.privacy.events.Topics).SHARING_DECISIONS.name()}", batch = "true",
+			properties = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG + "=" + SESSION_TIMEOUT_MS)
 	void on(List<ConsumerRecord<String, Object>> records) {
 		List<ShareLogEntry> entries = new ArrayList<>();
 		RuntimeException failure = null;
