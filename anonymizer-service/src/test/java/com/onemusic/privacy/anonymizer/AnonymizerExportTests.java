@@ -2,8 +2,6 @@ package com.onemusic.privacy.anonymizer;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.util.List;
 import java.util.UUID;
 
 import org.bson.Document;
@@ -19,11 +17,11 @@ import com.onemusic.privacy.anonymizer.ingest.AnalyticsIngestion;
 import com.onemusic.privacy.anonymizer.profile.Profiles;
 import com.onemusic.privacy.events.ExportFragmentReported;
 import com.onemusic.privacy.events.ExportFragmentStatus;
-import com.onemusic.privacy.events.ExportRequested;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.events.UserActivityRecorded;
 import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
+import com.onemusic.privacy.testsupport.TestEvents;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,7 +67,7 @@ class AnonymizerExportTests {
 			.until(() -> this.mongo.findById(lastId, Document.class, AnalyticsIngestion.COLLECTION)
 				.block(WAIT) != null);
 		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, request(user, requestId));
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, TestEvents.exportRequested(user, requestId));
 		ExportFragmentReported fragment = fragment(user);
 		assertThat(fragment.getRequestId()).isEqualTo(requestId);
 		assertThat(fragment.getStatus()).isEqualTo(ExportFragmentStatus.DONE);
@@ -83,7 +81,8 @@ class AnonymizerExportTests {
 	@Test
 	void aUserWithNothingLinkedIsAnsweredNothingHeld() {
 		String user = "u-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, request(user, "dsr-" + UUID.randomUUID()));
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
+				TestEvents.exportRequested(user, "dsr-" + UUID.randomUUID()));
 		assertThat(fragment(user).getStatus()).isEqualTo(ExportFragmentStatus.NOTHING_HELD);
 	}
 
@@ -92,17 +91,6 @@ class AnonymizerExportTests {
 			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, WAIT)
 			.get(0)
 			.value();
-	}
-
-	private static ExportRequested request(String user, String requestId) {
-		return ExportRequested.newBuilder()
-			.setEventId(UUID.randomUUID())
-			.setOccurredAt(Instant.now())
-			.setUserId(user)
-			.setRequestId(requestId)
-			.setParticipants(List.of())
-			.setDueDate(LocalDate.now())
-			.build();
 	}
 
 }

@@ -1,8 +1,6 @@
 package com.onemusic.privacy.consent;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,9 +14,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.events.ExportFragmentReported;
 import com.onemusic.privacy.events.ExportFragmentStatus;
-import com.onemusic.privacy.events.ExportRequested;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.testsupport.ServiceIntegrationTest;
+import com.onemusic.privacy.testsupport.TestEvents;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +39,7 @@ class ConsentExportTests {
 		put(user, ConsentApiTests.body("EXPLICIT_TICK", ConsentApiTests.change("permission.camera", "GRANTED")));
 		put(user, ConsentApiTests.body("SETTINGS_TOGGLE", ConsentApiTests.change("permission.camera", "WITHDRAWN")));
 		String requestId = "dsr-" + UUID.randomUUID();
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequested(user, requestId, List.of()));
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, TestEvents.exportRequested(user, requestId));
 
 		List<ConsumerRecord<String, Object>> fragments = TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(),
 				(record) -> user.equals(record.key()), 1, WAIT);
@@ -64,9 +62,9 @@ class ConsentExportTests {
 		String forOthers = "dsr-" + UUID.randomUUID();
 		String forEveryone = "dsr-" + UUID.randomUUID();
 		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
-				exportRequested(user, forOthers, List.of("sharing-gateway")));
+				TestEvents.exportRequested(user, forOthers, "sharing-gateway"));
 		// Same key, same partition: once the second is answered, the first was handled.
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequested(user, forEveryone, List.of()));
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, TestEvents.exportRequested(user, forEveryone));
 		List<ConsumerRecord<String, Object>> fragments = TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(),
 				(record) -> user.equals(record.key()), 1, WAIT);
 		assertThat(fragments).extracting((record) -> ((ExportFragmentReported) record.value()).getRequestId())
@@ -75,17 +73,6 @@ class ConsentExportTests {
 
 	private void put(String user, Object body) {
 		this.web.put().uri("/users/{user}/consents", user).bodyValue(body).exchange().expectStatus().isOk();
-	}
-
-	private static ExportRequested exportRequested(String user, String requestId, List<String> participants) {
-		return ExportRequested.newBuilder()
-			.setEventId(UUID.randomUUID())
-			.setOccurredAt(Instant.now())
-			.setUserId(user)
-			.setRequestId(requestId)
-			.setParticipants(participants)
-			.setDueDate(LocalDate.now())
-			.build();
 	}
 
 }

@@ -43,7 +43,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import com.onemusic.privacy.events.ExportFragmentReported;
 import com.onemusic.privacy.events.ExportFragmentStatus;
-import com.onemusic.privacy.events.ExportRequested;
 import com.onemusic.privacy.events.PartnerCategory;
 import com.onemusic.privacy.events.Topics;
 import com.onemusic.privacy.platform.PlatformAutoConfiguration;
@@ -55,6 +54,7 @@ import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
 import com.onemusic.privacy.testsupport.TestInfrastructure;
+import com.onemusic.privacy.testsupport.TestEvents;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -343,7 +343,8 @@ class ConsentViewTests {
 				.returnResult(String.class)
 				.getStatus()
 				.value() == 200);
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequest(user));
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
+				TestEvents.exportRequested(user, "dsr-" + UUID.randomUUID(), "sharing-gateway"));
 		ExportFragmentReported fragment = (ExportFragmentReported) TopicProbe
 			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1, WAIT)
 			.get(0)
@@ -357,7 +358,8 @@ class ConsentViewTests {
 		assertThat(fragment.getContent()).contains("contactPhone").doesNotContain("13800138000");
 
 		String nobody = GatewayFixtures.user();
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), nobody, exportRequest(nobody));
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), nobody,
+				TestEvents.exportRequested(nobody, "dsr-" + UUID.randomUUID(), "sharing-gateway"));
 		assertThat(((ExportFragmentReported) TopicProbe
 			.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> nobody.equals(record.key()), 1, WAIT)
 			.get(0)
@@ -505,7 +507,8 @@ class ConsentViewTests {
 	}
 
 	private static void requestExportUnansweredFor2Seconds(String user, String why) {
-		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user, exportRequest(user));
+		TopicProbe.publish(Topics.EXPORT_REQUESTED.name(), user,
+				TestEvents.exportRequested(user, "dsr-" + UUID.randomUUID(), "sharing-gateway"));
 		assertThat(TopicProbe.read(Topics.EXPORT_FRAGMENTS.name(), (record) -> user.equals(record.key()), 1,
 				Duration.ofSeconds(2)))
 			.as(why)
@@ -522,18 +525,6 @@ class ConsentViewTests {
 		var content = tools.jackson.databind.json.JsonMapper.builder().build().readTree(fragment.getContent());
 		assertThat(content.at("/recipients/0/partnerId").asString()).isEqualTo("swift-logistics");
 		assertThat(content.at("/recipients/0/shares").asLong()).isEqualTo(1);
-	}
-
-	/** A data export request that asks the gateway for its part. */
-	private static ExportRequested exportRequest(String user) {
-		return ExportRequested.newBuilder()
-			.setEventId(UUID.randomUUID())
-			.setOccurredAt(Instant.now())
-			.setUserId(user)
-			.setRequestId("dsr-" + UUID.randomUUID())
-			.setParticipants(List.of("sharing-gateway"))
-			.setDueDate(java.time.LocalDate.now().plusDays(21))
-			.build();
 	}
 
 }
