@@ -72,7 +72,9 @@ public class ShareLogProjection {
 
 	@KafkaListener(id = LISTENER, idIsGroup = false, groupId = GROUP,
 			topics = "#{T(com.onemusic.privacy.events.Topics).SHARING_DECISIONS.name()}", batch = "true",
-			properties = ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG + "=" + SESSION_TIMEOUT_MS)
+			properties = { ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG + "=" + SESSION_TIMEOUT_MS,
+					ConsumerConfig.FETCH_MIN_BYTES_CONFIG + "=65536",
+					ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG + "=200" })
 	void on(List<ConsumerRecord<String, Object>> records) {
 		List<ShareLogEntry> entries = new ArrayList<>();
 		RuntimeException failure = null;
