@@ -53,8 +53,8 @@ import com.onemusic.privacy.sharing.share.ShareDecisions;
 import com.onemusic.privacy.sharing.share.ShareLogProjection;
 import com.onemusic.privacy.sharing.view.ConsentFeed;
 import com.onemusic.privacy.sharing.view.ConsentView;
-import com.onemusic.privacy.testsupport.TestInfrastructure;
 import com.onemusic.privacy.testsupport.TestEvents;
+import com.onemusic.privacy.testsupport.TestInfrastructure;
 import com.onemusic.privacy.testsupport.TopicProbe;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -427,19 +427,22 @@ class ConsentViewTests {
 			.getKafkaConsumerProperties()
 			.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
 		assertThat(sessionTimeout).as("the projection's consumers' session timeout").isNotNull();
-		// A member like the projection's consumers, its process killed: its heartbeats
-		// stop
-		// and it never says it leaves, so the group waits out its session timeout.
+		// A member configured as the projection's consumers are, its process killed: its
+		// heartbeats stop and it never says it leaves, so the group waits out its session
+		// timeout.
 		String clientId = "died-" + UUID.randomUUID();
 		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
 				TestInfrastructure.get().bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, this.shareLogGroup,
 				ConsumerConfig.CLIENT_ID_CONFIG, clientId, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
 				ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeout);
+		KafkaConsumer<String, byte[]> died = new KafkaConsumer<>(config, new StringDeserializer(),
+				new ByteArrayDeserializer());
 		String sharer;
-		try (KafkaConsumer<String, byte[]> died = new KafkaConsumer<>(config, new StringDeserializer(),
-				new ByteArrayDeserializer())) {
+		try {
 			awaitPartitions(died, topic);
 			sharer = users.get(died.assignment().iterator().next().partition());
+		}
+		finally {
 			died.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
 		}
 		try (Admin admin = Admin
