@@ -21,6 +21,7 @@ import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.http.HttpStatus;
 
 import com.onemusic.privacy.events.PartnerCategory;
 import com.onemusic.privacy.platform.web.ApiProblem;
@@ -141,7 +142,7 @@ public class ShareDecisions {
 			// The wait ends on the thread that learnt it, the view's probe: the decision
 			// goes on elsewhere, so that the next probe is not held up behind it.
 			.publishOn(Schedulers.parallel())
-			.flatMap((fresh) -> this.view.user(userId).flatMap((state) -> {
+			.flatMap((fresh) -> this.view.user(userId).onErrorMap(ShareDecisions::viewUnavailable).flatMap((state) -> {
 				Outcome outcome = judge(partner, purpose, contract, state, sensitive, fresh ? null : staleness,
 						shared.isEmpty());
 				Instant now = this.clock.instant();
@@ -151,6 +152,14 @@ public class ShareDecisions {
 						List.copyOf(removed), List.copyOf(categories), sensitive, null);
 				return log(entry).map((logged) -> new Decision(logged, outcome.allowed() ? shared : Map.of()));
 			}));
+	}
+
+	/**
+	 * A decision that cannot read the user's consents is not made: 503, nothing shared.
+	 */
+	private static ApiProblem viewUnavailable(Throwable failure) {
+		return new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, "consent-view-unavailable",
+				"The user's consents could not be read, so nothing may be shared; try again shortly");
 	}
 
 	/**

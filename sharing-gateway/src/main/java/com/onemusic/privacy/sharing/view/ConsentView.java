@@ -1,7 +1,12 @@
 package com.onemusic.privacy.sharing.view;
 
+import java.time.Duration;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -9,6 +14,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.bson.Document;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -56,6 +62,20 @@ public class ConsentView {
 
 	private volatile PolicyChain policies = PolicyChain.empty();
 
+	/** The most users one read of their documents asks for. */
+	public static final int MAX_USERS_PER_READ = 100;
+
+	/** How long one read of users' documents may take before its users' reads fail. */
+	public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
+	 * Users asked for while a read was in flight, for the next; guards the flag below.
+	 */
+	private final Map<String, Sinks.One<Document>> toRead = new LinkedHashMap<>();
+
+	/** Whether a read of users' documents is in flight. */
+	private boolean reading;
+
 	public ConsentView(ReactiveMongoTemplate mongo, int cacheSize) {
 		this.mongo = mongo;
 		this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
@@ -100,10 +120,72 @@ public class ConsentView {
 		if (cached != null) {
 			return Mono.just(cached);
 		}
-		return this.mongo.findById(userId, Document.class, USERS)
-			.map(UserState::of)
+		return read(userId).map(UserState::of)
 			.defaultIfEmpty(UserState.empty(userId))
 			.map((read) -> this.cache.asMap().merge(userId, read, UserState::merge));
+	}
+
+	/**
+	 * Reads a user's document. Reads are coalesced: while one is in flight, the users
+	 * asked for meanwhile wait and go together in the next ({@code _id $in}, at most
+	 * {@link #MAX_USERS_PER_READ}), so a burst of decisions for users not in the cache
+	 * costs a few queries, not one each. A read always starts after it was asked for, so
+	 * it sees every write made before (what a decision's wait for the view relies on),
+	 * and waits at most for the one in flight.
+	 * @param userId the user
+	 * @return the document, empty if there is none; fails when the read fails or takes
+	 * longer than {@link #READ_TIMEOUT}
+	 */
+	Mono<Document> read(String userId) {
+		return Mono.defer(() -> {
+			Sinks.One<Document> read;
+			boolean start;
+			synchronized (this.toRead) {
+				read = this.toRead.computeIfAbsent(userId, (id) -> Sinks.one());
+				start = !this.reading;
+				this.reading = true;
+			}
+			if (start) {
+				readNext();
+			}
+			return read.asMono();
+		});
+	}
+
+	/** Reads the users waiting, up to the most one read asks for; then the next. */
+	private void readNext() {
+		Map<String, Sinks.One<Document>> batch = new HashMap<>();
+		synchronized (this.toRead) {
+			Iterator<Map.Entry<String, Sinks.One<Document>>> waiting = this.toRead.entrySet().iterator();
+			while (waiting.hasNext() && batch.size() < MAX_USERS_PER_READ) {
+				Map.Entry<String, Sinks.One<Document>> next = waiting.next();
+				batch.put(next.getKey(), next.getValue());
+				waiting.remove();
+			}
+			if (batch.isEmpty()) {
+				this.reading = false;
+				return;
+			}
+		}
+		this.mongo.find(Query.query(Criteria.where("_id").in(batch.keySet())), Document.class, USERS)
+			.collectMap((document) -> document.getString("_id"))
+			.timeout(READ_TIMEOUT)
+			// The next read starts first: the users' decisions go on on this thread.
+			.subscribe((found) -> {
+				readNext();
+				batch.forEach((userId, read) -> {
+					Document document = found.get(userId);
+					if (document != null) {
+						read.tryEmitValue(document);
+					}
+					else {
+						read.tryEmitEmpty();
+					}
+				});
+			}, (failure) -> {
+				readNext();
+				batch.values().forEach((read) -> read.tryEmitError(failure));
+			});
 	}
 
 	/**
