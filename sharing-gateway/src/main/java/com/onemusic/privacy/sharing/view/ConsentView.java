@@ -16,6 +16,7 @@ import org.bson.Document;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
@@ -49,6 +50,8 @@ import com.onemusic.privacy.sharing.Deadlines;
  * state in front of a newer one.
  */
 public class ConsentView {
+
+	private static final LogAccessor logger = new LogAccessor(ConsentView.class);
 
 	public static final String USERS = "sharing_consent_view";
 
@@ -167,8 +170,8 @@ public class ConsentView {
 				return;
 			}
 		}
-		this.mongo.find(Query.query(Criteria.where("_id").in(batch.keySet())), Document.class, USERS)
-			.collectMap((document) -> document.getString("_id"))
+		Mono.defer(() -> this.mongo.find(Query.query(Criteria.where("_id").in(batch.keySet())), Document.class, USERS)
+			.collectMap((document) -> document.getString("_id")))
 			.timeout(READ_TIMEOUT)
 			// The next read starts first: the users' decisions go on on this thread.
 			.subscribe((found) -> {
@@ -183,6 +186,7 @@ public class ConsentView {
 					}
 				});
 			}, (failure) -> {
+				logger.warn(failure, () -> "Could not read " + batch.size() + " user(s) of the consent view");
 				readNext();
 				batch.values().forEach((read) -> read.tryEmitError(failure));
 			});
