@@ -282,8 +282,7 @@ public class ConsentView {
 	}
 
 	private Mono<UserState> attempt(String userId, UnaryOperator<UserState> change, int attempt) {
-		return this.mongo.findById(userId, Document.class, USERS)
-			.map(Versioned::of)
+		return read(userId).map(Versioned::of)
 			.defaultIfEmpty(new Versioned(UserState.empty(userId), 0))
 			.flatMap((stored) -> {
 				UserState next = change.apply(stored.state());
