@@ -18,7 +18,6 @@ import com.mongodb.reactivestreams.client.MongoClient;
 import com.mongodb.reactivestreams.client.MongoClients;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +31,6 @@ import org.springframework.http.HttpStatus;
 
 import com.onemusic.privacy.events.PartnerCategory;
 import com.onemusic.privacy.local.FreePorts;
-import com.onemusic.privacy.platform.PrivacyService;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.sharing.partner.PartnerRegistry;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
@@ -67,11 +65,6 @@ class ConsentViewReadTests {
 
 	@Value("${spring.mongodb.uri}")
 	private String mongoUri;
-
-	@BeforeAll
-	static void trustEvents() {
-		PrivacyService.trustEventsPackage();
-	}
 
 	@Test
 	void usersNotInMemoryAreReadAFewQueriesAtATimeEachWithItsOwnState() {
