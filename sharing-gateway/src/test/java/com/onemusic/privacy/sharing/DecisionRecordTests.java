@@ -1,7 +1,5 @@
 package com.onemusic.privacy.sharing;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -22,6 +20,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import com.onemusic.privacy.events.PartnerCategory;
+import com.onemusic.privacy.local.FreePorts;
 import com.onemusic.privacy.platform.web.ApiProblem;
 import com.onemusic.privacy.serde.AvroSerializer;
 import com.onemusic.privacy.sharing.share.ShareDecisions;
@@ -40,10 +39,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class DecisionRecordTests {
 
 	@Test
-	void aDecisionThatCannotBeRecordedIsAnswered503WithoutHoldingItsThread() throws IOException {
+	void aDecisionThatCannotBeRecordedIsAnswered503WithoutHoldingItsThread() {
 		Map<String, Object> config = new HashMap<>(gatewayProducerProperties());
 		assertThat(config).containsKey(ProducerConfig.MAX_BLOCK_MS_CONFIG);
-		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + portNobodyListensOn());
+		config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + FreePorts.find());
 		config.put("schema.registry.url", "http://127.0.0.1:1");
 		DefaultKafkaProducerFactory<String, Object> producers = new DefaultKafkaProducerFactory<>(config,
 				new StringSerializer(), new AvroSerializer<>());
@@ -79,12 +78,6 @@ class DecisionRecordTests {
 			}
 		});
 		return config;
-	}
-
-	private static int portNobodyListensOn() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static ShareLogEntry entry() {

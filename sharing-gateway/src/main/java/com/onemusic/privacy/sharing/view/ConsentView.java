@@ -57,6 +57,12 @@ public class ConsentView {
 
 	public static final String POLICIES = "sharing_policy_view";
 
+	/** The most users one read of their documents asks for. */
+	public static final int MAX_USERS_PER_READ = 100;
+
+	/** How long one read of users' documents may take before its users' reads fail. */
+	public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final int MAX_WRITE_ATTEMPTS = 20;
 
 	private final ReactiveMongoTemplate mongo;
@@ -64,12 +70,6 @@ public class ConsentView {
 	private final Cache<String, UserState> cache;
 
 	private volatile PolicyChain policies = PolicyChain.empty();
-
-	/** The most users one read of their documents asks for. */
-	public static final int MAX_USERS_PER_READ = 100;
-
-	/** How long one read of users' documents may take before its users' reads fail. */
-	public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
 	/**
 	 * Users asked for while a read was in flight, for the next; guards the flag below.
