@@ -261,7 +261,7 @@ public final class ConsentThroughputBenchmark {
 		System.out.printf("%8s %10s %12s %10s %10s %10s %10s %10s%n", "clients", "changes", "changes/s", "p50 ms",
 				"p99 ms", "max ms", "http p50", "http p99");
 		Operations before = (operations != null) ? operations.get() : null;
-		long jvmBefore = (jvm != null) ? jvm.cpu() : 0;
+		ServiceJvm.Reading jvmBefore = (jvm != null) ? jvm.reading() : null;
 		Result result = level(clients, seconds);
 		System.out.printf("%8d %10d %12.0f %10.1f %10.1f %10.1f %10.1f %10.1f%n", clients, result.changes,
 				result.perSecond, result.p50, result.p99, result.max, result.httpP50, result.httpP99);
@@ -281,7 +281,7 @@ public final class ConsentThroughputBenchmark {
 					this.scopesPerRequest);
 		}
 		if (trivialToo) {
-			long jvmBeforeTrivial = (jvm != null) ? jvm.cpu() : 0;
+			ServiceJvm.Reading jvmBeforeTrivial = (jvm != null) ? jvm.reading() : null;
 			InProcess.Load trivial = trivial(clients, seconds);
 			System.out.printf(
 					"%8s trivial endpoint, same clients and body: %.0f req/s, http p50 %.1f ms, p99 %.1f ms"

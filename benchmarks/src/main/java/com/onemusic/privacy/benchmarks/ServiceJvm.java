@@ -122,23 +122,37 @@ final class ServiceJvm implements AutoCloseable {
 	}
 
 	/**
-	 * The CPU time of the service's JVM so far.
-	 * @return nanoseconds
+	 * The CPU time of the service's JVM so far, in all and by thread.
+	 * @return the reading
 	 */
-	long cpu() {
-		return cpuOf(this.process);
+	Reading reading() {
+		return new Reading(cpuOf(this.process), ThreadTimes.of(this.process.pid()));
 	}
 
 	/**
-	 * The CPU time the service's JVM used since an earlier reading, per unit of work.
-	 * @param before the earlier {@link #cpu()}
+	 * The CPU time the service's JVM used since an earlier reading, per unit of work: in
+	 * all, and (where the system tells) user and system apart, its context switches and
+	 * the threads that spent it ({@link ThreadTimes}).
+	 * @param before the earlier {@link #reading()}
 	 * @param units the work done since
 	 * @param unit what a unit is called
-	 * @return a line to print
+	 * @return the lines to print
 	 */
-	String perUnit(long before, long units, String unit) {
-		return String.format("  the JVM of %s: %.2f ms CPU per %s", this.name,
-				(cpu() - before) / 1e6 / Math.max(1, units), unit);
+	String perUnit(Reading before, long units, String unit) {
+		String threads = ThreadTimes.of(this.process.pid()).perUnitSince(before.threads(), units, unit);
+		String all = String.format("  the JVM of %s: %.2f ms CPU per %s", this.name,
+				(cpuOf(this.process) - before.cpu()) / 1e6 / Math.max(1, units), unit);
+		return threads.isEmpty() ? all : all + System.lineSeparator() + threads;
+	}
+
+	/**
+	 * What {@link #reading()} read.
+	 *
+	 * @param cpu the process's CPU time, in nanoseconds
+	 * @param threads its threads' times
+	 */
+	record Reading(long cpu, ThreadTimes threads) {
+
 	}
 
 	private void awaitUp(Duration timeout) throws Exception {

@@ -193,11 +193,15 @@ public final class SharingDecisionBenchmark {
 		// throughput, both endpoints at the same rate.
 		for (String fraction : System.getProperty("rates", "0.1,0.3,0.6").split(",")) {
 			double rate = Double.parseDouble(fraction) * topTrivial;
+			ServiceJvm.Reading trivialBefore = gatewayCpu();
 			InProcess.Load trivial = InProcess.driveAtRate(rate, seconds, 64,
 					() -> post("/benchmark/echo", body()).status());
+			String gatewayTrivialCpu = gatewayCpuSince(trivialBefore, trivial.latencies().length, "trivial request");
 			Map<String, CountAtBucket[]> waitsBefore = waitBuckets();
 			BrokerRequests brokerBefore = BrokerRequests.now();
+			ServiceJvm.Reading gatewayBefore = gatewayCpu();
 			InProcess.Load decisions = InProcess.driveAtRate(rate, seconds, 64, () -> post("/shares", body()).status());
+			String gatewayCpu = gatewayCpuSince(gatewayBefore, decisions.latencies().length, "decision");
 			BrokerRequests brokerAfter = BrokerRequests.now();
 			Map<String, CountAtBucket[]> waitsAfter = waitBuckets();
 			System.out.printf(
@@ -209,6 +213,8 @@ public final class SharingDecisionBenchmark {
 					trivial.percentile(50), trivial.percentile(99));
 			System.out.println("  " + CpuShares.perUnit(decisions.cpu(), decisions.latencies().length, "decision",
 					this.gateway == null));
+			printLine(gatewayCpu);
+			printLine(gatewayTrivialCpu);
 			printLine("  " + brokerAfter.perUnitSince(brokerBefore, decisions.latencies().length, "decision"));
 			if (!waitsAfter.isEmpty()) {
 				System.out.printf(
@@ -272,13 +278,13 @@ public final class SharingDecisionBenchmark {
 
 	/** Drives one endpoint and prints what it did and the CPU it took. */
 	private Result measured(String name, String path, String unit, int level, int seconds) throws Exception {
-		long gatewayBefore = gatewayCpu();
+		ServiceJvm.Reading gatewayBefore = gatewayCpu();
 		BrokerRequests brokerBefore = BrokerRequests.now();
 		Result result = level(path, level, seconds);
 		BrokerRequests brokerAfter = BrokerRequests.now();
 		print(name, level, result);
 		System.out.println(CpuShares.perUnit(result.cpu, result.requests, unit, this.gateway == null));
-		printGatewayCpu(gatewayBefore, result.requests, unit);
+		printLine(gatewayCpuSince(gatewayBefore, result.requests, unit));
 		printLine(brokerAfter.perUnitSince(brokerBefore, result.requests, unit));
 		if (result.other > 0) {
 			System.out.printf("  (%d %ss answered other than 200)%n", result.other, unit);
@@ -286,15 +292,17 @@ public final class SharingDecisionBenchmark {
 		return result;
 	}
 
-	/** The CPU time of the gateway's JVM so far, in nanoseconds; 0 when it runs here. */
-	private long gatewayCpu() {
-		return (this.gateway != null) ? this.gateway.cpu() : 0;
+	/** The CPU time of the gateway's JVM so far; null when it runs here. */
+	private ServiceJvm.Reading gatewayCpu() {
+		return (this.gateway != null) ? this.gateway.reading() : null;
 	}
 
-	private void printGatewayCpu(long before, long requests, String unit) {
-		if (this.gateway != null) {
-			System.out.println(this.gateway.perUnit(before, requests, unit));
-		}
+	/**
+	 * The gateway JVM's CPU time per unit since an earlier reading; empty when it runs
+	 * here.
+	 */
+	private String gatewayCpuSince(ServiceJvm.Reading before, long requests, String unit) {
+		return (this.gateway != null) ? this.gateway.perUnit(before, requests, unit) : "";
 	}
 
 	private static void printLine(String line) {
