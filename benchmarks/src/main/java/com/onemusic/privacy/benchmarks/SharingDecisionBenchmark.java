@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -48,7 +50,9 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  * number of clients over real HTTP. Everything shares the machine. Arguments: seconds per
  * measurement (default 20), the shortest warm-up in seconds (default 60; it goes on until
  * both endpoints' throughput settles, {@link InProcess#warmUp}), clients (default 16),
- * withdrawals to time (default 100).
+ * withdrawals to time (default 100). {@code -Dusers=N} sets how many users are granted
+ * and shared about (10,000 by default); the time the view took to take their grants is
+ * printed.
  *
  * <p>
  * Each level of clients runs {@code -Drounds=N} rounds (default 3) of both endpoints, in
@@ -67,6 +71,11 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  * timers and operation counts are not read then.
  */
 public final class SharingDecisionBenchmark {
+
+	private static final Pattern TAKEN = Pattern.compile("\"recordsTakenSinceStart\":(\\d+)");
+
+	/** The users granted and shared about ({@code -Dusers}, 10,000 by default). */
+	private static final int USERS = Integer.getInteger("users", 10_000);
 
 	private static final String VIEW_WAIT = "sharing.decision.view.wait";
 
@@ -120,7 +129,7 @@ public final class SharingDecisionBenchmark {
 					PrivacyService.builder(SharingGatewayApplication.class, SharingGatewayApplication.NAME)
 						.sources(InProcess.TrivialEndpoint.class),
 					infrastructure, infrastructure.mongoUri("sharing-benchmark"))) {
-				SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(InProcess.url(service), 10_000);
+				SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(InProcess.url(service), USERS);
 				benchmark.meters = service.getBean(MeterRegistry.class);
 				benchmark.operations = () -> Operations.of(service, "sharing-gateway");
 				benchmark.run(producer, seconds, warmup, clients, withdrawals);
@@ -137,7 +146,7 @@ public final class SharingDecisionBenchmark {
 			int seconds, int warmup, int[] clients, int withdrawals) throws Exception {
 		try (ServiceJvm gateway = ServiceJvm.start("gateway", SharingGatewayApplication.class,
 				SharingGatewayApplication.NAME, infrastructure, infrastructure.mongoUri("sharing-benchmark"))) {
-			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(gateway.url(), 10_000);
+			SharingDecisionBenchmark benchmark = new SharingDecisionBenchmark(gateway.url(), USERS);
 			benchmark.gateway = gateway;
 			benchmark.run(producer, seconds, warmup, clients, withdrawals);
 		}
@@ -150,9 +159,14 @@ public final class SharingDecisionBenchmark {
 			producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGED.name(), user, consent(user, true)));
 		}
 		producer.flush();
-		awaitStatus(this.users.get(this.users.size() - 1), 200, Duration.ofMinutes(2));
-		System.out.printf("%d users granted sharing.service-providers; view built in %.1f s%n", this.users.size(),
-				(System.nanoTime() - grantStart) / 1e9);
+		// Built once the gateway's view has taken every grant (its own count, read every
+		// 50 ms without asking for decisions meanwhile); then the last user's share must
+		// be allowed.
+		awaitViewTaken(this.users.size(), Duration.ofMinutes(2).plusSeconds(this.users.size() / 200));
+		double built = (System.nanoTime() - grantStart) / 1e9;
+		awaitStatus(this.users.get(this.users.size() - 1), 200, Duration.ofSeconds(30));
+		System.out.printf("%d users granted sharing.service-providers; view built in %.1f s (%.0f users/s)%n",
+				this.users.size(), built, this.users.size() / built);
 		int clients = levels[levels.length - 1];
 		System.out.printf("warm-up at %d clients, each endpoint in turn, at least %d s, until the throughputs settle%n",
 				clients, warmup);
@@ -393,6 +407,24 @@ public final class SharingDecisionBenchmark {
 			}
 		}
 		throw new IllegalStateException("No " + status + " for " + user + " within " + timeout);
+	}
+
+	/** Waits until the gateway's consent view has taken at least so many records. */
+	private void awaitViewTaken(long records, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		long taken = 0;
+		while (System.nanoTime() < deadline) {
+			DriverHttp.Response response = this.http.send("GET", "/consent-view", "");
+			Matcher count = TAKEN.matcher(response.body());
+			if (response.status() == 200 && count.find()) {
+				taken = Long.parseLong(count.group(1));
+				if (taken >= records) {
+					return;
+				}
+			}
+			Thread.sleep(50);
+		}
+		throw new IllegalStateException("The view took " + taken + " of " + records + " records within " + timeout);
 	}
 
 	private DriverHttp.Response post(String path, String body) throws Exception {
