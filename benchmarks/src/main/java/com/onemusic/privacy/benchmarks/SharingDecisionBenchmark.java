@@ -155,6 +155,8 @@ public final class SharingDecisionBenchmark {
 	private void run(KafkaProducer<String, Object> producer, int seconds, int warmup, int[] levels, int withdrawals)
 			throws Exception {
 		long grantStart = System.nanoTime();
+		CpuShares cpuBefore = CpuShares.now();
+		ServiceJvm.Reading gatewayBeforeBuild = gatewayCpu();
 		for (String user : this.users) {
 			producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGED.name(), user, consent(user, true)));
 		}
@@ -164,9 +166,13 @@ public final class SharingDecisionBenchmark {
 		// be allowed.
 		awaitViewTaken(this.users.size(), Duration.ofMinutes(2).plusSeconds(this.users.size() / 200));
 		double built = (System.nanoTime() - grantStart) / 1e9;
+		Map<CpuShares.Part, Long> buildCpu = CpuShares.now().since(cpuBefore, 0);
+		String gatewayBuildCpu = gatewayCpuSince(gatewayBeforeBuild, this.users.size(), "user");
 		awaitStatus(this.users.get(this.users.size() - 1), 200, Duration.ofSeconds(30));
 		System.out.printf("%d users granted sharing.service-providers; view built in %.1f s (%.0f users/s)%n",
 				this.users.size(), built, this.users.size() / built);
+		System.out.println(CpuShares.perUnit(buildCpu, this.users.size(), "user", this.gateway == null));
+		printLine(gatewayBuildCpu);
 		int clients = levels[levels.length - 1];
 		System.out.printf("warm-up at %d clients, each endpoint in turn, at least %d s, until the throughputs settle%n",
 				clients, warmup);
