@@ -43,10 +43,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Reads of users the consent view does not hold in memory: coalesced, so that a burst of
- * decisions for such users (or of changes the feed writes) costs the database a few
- * queries instead of one each, every user still given its own state; and a read that
- * fails fails only the decisions that waited for it, with 503, and holds back no later
- * read.
+ * decisions for such users (or of one-user writes) costs the database a few queries
+ * instead of one each, every user still given its own state; and a read that fails fails
+ * only the decisions that waited for it, with 503, and holds back no later read.
  */
 @GatewayTest
 class ConsentViewReadTests {
@@ -96,8 +95,8 @@ class ConsentViewReadTests {
 				.hasSizeBetween(1, 10)
 				.allSatisfy((users) -> assertThat(users).isBetween(1, ConsentView.MAX_USERS_PER_READ));
 
-			// The feed's writes read each user's stored version first: coalesced the same
-			// way.
+			// One user's writes (and a batch's after a conflict with another instance)
+			// read the user's stored version first: coalesced the same way.
 			reads.clear();
 			Flux.fromIterable(granted)
 				.flatMap((user) -> view.apply(user,

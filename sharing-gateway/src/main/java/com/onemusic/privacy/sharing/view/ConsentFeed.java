@@ -96,9 +96,6 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	public static final String POSITIONS = "sharing_consent_view_positions";
 
-	/** Users written at once while a batch is taken. */
-	static final int USERS_IN_PARALLEL = 32;
-
 	/** How long without records before the feed takes its consumer's positions. */
 	static final Duration IDLE_INTERVAL = Duration.ofMillis(500);
 
@@ -332,9 +329,10 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 
 	/**
 	 * Takes a batch: policy versions first, in order; then each user's events in one
-	 * write, users in parallel. A record that cannot be read, or is not what the topic
-	 * carries, ends the batch there: the records before it are taken, and the error
-	 * handler sends it to the dead-letter topic and goes on after it.
+	 * write, the users' writes together ({@link ConsentView#applyAll}). A record that
+	 * cannot be read, or is not what the topic carries, ends the batch there: the records
+	 * before it are taken, and the error handler sends it to the dead-letter topic and
+	 * goes on after it.
 	 */
 	private void onBatch(List<ConsumerRecord<String, Object>> records, Consumer<?, ?> consumer) {
 		int end = records.size();
@@ -373,10 +371,7 @@ public class ConsentFeed implements SmartLifecycle, ViewFreshness {
 		// withdrawal. Writes merge, so doing part of a batch twice changes nothing.
 		for (long backoff = 100;; backoff = Math.min(backoff * 2, 5000)) {
 			try {
-				Flux.fromIterable(byUser.entrySet())
-					.flatMap((user) -> this.view.apply(user.getKey(), user.getValue()), USERS_IN_PARALLEL)
-					.then()
-					.block(Listeners.TIMEOUT);
+				this.view.applyAll(byUser).block(Listeners.TIMEOUT);
 				break;
 			}
 			catch (RuntimeException ex) {

@@ -1,6 +1,7 @@
 package com.onemusic.privacy.sharing.view;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -13,12 +14,16 @@ import java.util.function.UnaryOperator;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.bson.Document;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.BulkOperationException;
+import org.springframework.data.mongodb.core.BulkOperations;
+import org.springframework.data.mongodb.core.ReactiveBulkOperations;
 import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -64,6 +69,11 @@ public class ConsentView {
 	public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final int MAX_WRITE_ATTEMPTS = 20;
+
+	/**
+	 * Users written one by one at once, when a batch's bulk write met another's write.
+	 */
+	private static final int USERS_IN_PARALLEL = 32;
 
 	private final ReactiveMongoTemplate mongo;
 
@@ -206,7 +216,94 @@ public class ConsentView {
 	 * @return completion
 	 */
 	public Mono<Void> apply(String userId, List<Object> events) {
-		List<UnaryOperator<UserState>> changes = new java.util.ArrayList<>();
+		Change change = changeOf(userId, events);
+		return (change != null) ? change(change) : Mono.empty();
+	}
+
+	/**
+	 * Takes several users' events into the view, as {@link #apply(String, List)} does for
+	 * each, with fewer round trips: their stored states are read together (queries of at
+	 * most {@link #MAX_USERS_PER_READ} users) and their writes go in one unordered bulk
+	 * command, each under its own version check. When any of them met another instance's
+	 * write (a document inserted or changed since it was read), every user of the batch
+	 * goes the one-user way again, which reads, merges and writes with retries; a write
+	 * of the bulk that went through is then found unchanged and not repeated.
+	 * @param eventsByUser each user's events, in order
+	 * @return completion
+	 */
+	public Mono<Void> applyAll(Map<String, List<Object>> eventsByUser) {
+		List<Change> changes = new ArrayList<>();
+		eventsByUser.forEach((userId, events) -> {
+			Change change = changeOf(userId, events);
+			if (change != null) {
+				changes.add(change);
+			}
+		});
+		if (changes.isEmpty()) {
+			return Mono.empty();
+		}
+		return Flux.fromIterable(changes)
+			.map(Change::userId)
+			.buffer(MAX_USERS_PER_READ)
+			.concatMap((users) -> this.mongo.find(Query.query(Criteria.where("_id").in(users)), Document.class, USERS))
+			.collectMap((document) -> document.getString("_id"), Versioned::of)
+			.map((stored) -> changes.stream()
+				.map((change) -> Plan.of(change,
+						stored.getOrDefault(change.userId(), new Versioned(UserState.empty(change.userId()), 0))))
+				.toList())
+			.flatMap((plans) -> writeAll(plans).flatMap((written) -> {
+				if (written) {
+					plans.forEach((plan) -> cache(plan.change(), plan.next()));
+					return Mono.<Void>empty();
+				}
+				return Flux.fromIterable(changes).flatMap(this::change, USERS_IN_PARALLEL).then();
+			}));
+	}
+
+	/**
+	 * Writes the plans that change something in one unordered bulk command.
+	 * @return whether every write went through (false when one met another instance's)
+	 */
+	private Mono<Boolean> writeAll(List<Plan> plans) {
+		ReactiveBulkOperations bulk = this.mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, USERS);
+		int[] expected = new int[3];
+		for (Plan plan : plans) {
+			switch (plan.write()) {
+				case INSERT -> {
+					bulk.insert(plan.next().toDocument(1));
+					expected[0]++;
+				}
+				case UPDATE -> {
+					bulk.updateOne(plan.versioned(), setAll(plan.next().toDocument(plan.version() + 1)));
+					expected[1]++;
+				}
+				case REMOVE -> {
+					bulk.remove(plan.versioned());
+					expected[2]++;
+				}
+				case NONE -> {
+					// Nothing to store.
+				}
+			}
+		}
+		if (expected[0] + expected[1] + expected[2] == 0) {
+			return Mono.just(true);
+		}
+		return bulk.execute()
+			.map((result) -> result.getInsertedCount() == expected[0] && result.getModifiedCount() == expected[1]
+					&& result.getDeletedCount() == expected[2])
+			// A duplicate key (another instance inserted a user first) or another write's
+			// error: the one-user way finds out which, and fails for what really fails.
+			.onErrorResume((ex) -> ex instanceof BulkOperationException || DuplicateKeys.isDuplicateKey(ex),
+					(ex) -> Mono.just(false));
+	}
+
+	/**
+	 * What a user's events do to the view, or null when they do nothing (changes
+	 * published without a ledger sequence only).
+	 */
+	private static Change changeOf(String userId, List<Object> events) {
+		List<UnaryOperator<UserState>> changes = new ArrayList<>();
 		boolean forgets = false;
 		for (Object event : events) {
 			if (event instanceof ConsentChanged changed && changed.getSequence() != null) {
@@ -233,9 +330,9 @@ public class ConsentView {
 			}
 		}
 		if (changes.isEmpty()) {
-			return Mono.empty();
+			return null;
 		}
-		return change(userId, (state) -> {
+		return new Change(userId, (state) -> {
 			UserState next = state;
 			for (UnaryOperator<UserState> change : changes) {
 				next = change.apply(next);
@@ -270,53 +367,49 @@ public class ConsentView {
 	 * view knows nothing of is not stored (a stored one is deleted). After a change that
 	 * forgot the user the cache takes the new state as it is instead of merging it.
 	 */
-	private Mono<Void> change(String userId, UnaryOperator<UserState> change, boolean forgets) {
-		return attempt(userId, change, 1).doOnNext((state) -> {
-			if (forgets) {
-				this.cache.put(userId, state);
-			}
-			else {
-				this.cache.asMap().merge(userId, state, UserState::merge);
-			}
-		}).then();
+	private Mono<Void> change(Change change) {
+		return attempt(change, 1).doOnNext((state) -> cache(change, state)).then();
 	}
 
-	private Mono<UserState> attempt(String userId, UnaryOperator<UserState> change, int attempt) {
-		return read(userId).map(Versioned::of)
-			.defaultIfEmpty(new Versioned(UserState.empty(userId), 0))
-			.flatMap((stored) -> {
-				UserState next = change.apply(stored.state());
-				boolean unchanged = next == stored.state() && stored.version() > 0;
-				boolean nothingToStore = next.isEmpty() && stored.version() == 0;
-				if (unchanged || nothingToStore) {
-					return Mono.just(next);
+	private void cache(Change change, UserState state) {
+		if (change.forgets()) {
+			this.cache.put(change.userId(), state);
+		}
+		else {
+			this.cache.asMap().merge(change.userId(), state, UserState::merge);
+		}
+	}
+
+	/** A user's stored state and its version, 0 when nothing is stored. */
+	private Mono<Versioned> stored(String userId) {
+		return read(userId).map(Versioned::of).defaultIfEmpty(new Versioned(UserState.empty(userId), 0));
+	}
+
+	private Mono<UserState> attempt(Change change, int attempt) {
+		return stored(change.userId()).flatMap((stored) -> {
+			Plan plan = Plan.of(change, stored);
+			Mono<Boolean> written = switch (plan.write()) {
+				case NONE -> Mono.just(true);
+				case INSERT -> this.mongo.insert(plan.next().toDocument(1), USERS)
+					.thenReturn(true)
+					.onErrorResume(DuplicateKeyException.class, (ex) -> Mono.just(false));
+				case REMOVE ->
+					this.mongo.remove(plan.versioned(), USERS).map((result) -> result.getDeletedCount() == 1);
+				case UPDATE ->
+					this.mongo.updateFirst(plan.versioned(), setAll(plan.next().toDocument(plan.version() + 1)), USERS)
+						.map((result) -> result.getModifiedCount() == 1);
+			};
+			return written.flatMap((ok) -> {
+				if (ok) {
+					return Mono.just(plan.next());
 				}
-				Mono<Boolean> written = (stored.version() == 0)
-						? this.mongo.insert(next.toDocument(1), USERS)
-							.thenReturn(true)
-							.onErrorResume(DuplicateKeyException.class, (ex) -> Mono.just(false))
-						: next.isEmpty()
-								? this.mongo
-									.remove(Query
-										.query(Criteria.where("_id").is(userId).and("version").is(stored.version())),
-											USERS)
-									.map((result) -> result.getDeletedCount() == 1)
-								: this.mongo
-									.updateFirst(Query
-										.query(Criteria.where("_id").is(userId).and("version").is(stored.version())),
-											setAll(next.toDocument(stored.version() + 1)), USERS)
-									.map((result) -> result.getModifiedCount() == 1);
-				return written.flatMap((ok) -> {
-					if (ok) {
-						return Mono.just(next);
-					}
-					if (attempt >= MAX_WRITE_ATTEMPTS) {
-						return Mono.error(new IllegalStateException(
-								"The consent view of a user kept changing under " + attempt + " attempts"));
-					}
-					return attempt(userId, change, attempt + 1);
-				});
+				if (attempt >= MAX_WRITE_ATTEMPTS) {
+					return Mono.error(new IllegalStateException(
+							"The consent view of a user kept changing under " + attempt + " attempts"));
+				}
+				return attempt(change, attempt + 1);
 			});
+		});
 	}
 
 	private static Update setAll(Document document) {
@@ -344,6 +437,52 @@ public class ConsentView {
 	 * @param userId the user
 	 */
 	public record LedgerDeleted(String userId) {
+
+	}
+
+	/**
+	 * What a user's events do to the view.
+	 *
+	 * @param userId the user
+	 * @param operator the change to the user's state
+	 * @param forgets whether it forgets the user (the ledger was deleted)
+	 */
+	private record Change(String userId, UnaryOperator<UserState> operator, boolean forgets) {
+
+	}
+
+	/**
+	 * How a change is stored: nothing, a first document, a new version, or a deletion.
+	 */
+	private enum Write {
+
+		NONE, INSERT, UPDATE, REMOVE
+
+	}
+
+	/**
+	 * A change applied to what is stored, and how to store it.
+	 *
+	 * @param change the change
+	 * @param next the user's state after it
+	 * @param version the stored version it was applied to, 0 when nothing was stored
+	 * @param write how to store it
+	 */
+	private record Plan(Change change, UserState next, long version, Write write) {
+
+		static Plan of(Change change, Versioned stored) {
+			UserState next = change.operator().apply(stored.state());
+			boolean unchanged = next == stored.state() && stored.version() > 0;
+			boolean nothingToStore = next.isEmpty() && stored.version() == 0;
+			Write write = (unchanged || nothingToStore) ? Write.NONE
+					: (stored.version() == 0) ? Write.INSERT : next.isEmpty() ? Write.REMOVE : Write.UPDATE;
+			return new Plan(change, next, stored.version(), write);
+		}
+
+		/** The stored document, if still at the version the change was applied to. */
+		Query versioned() {
+			return Query.query(Criteria.where("_id").is(this.change.userId()).and("version").is(this.version));
+		}
 
 	}
 
