@@ -96,6 +96,22 @@ class ConsentViewWriteTests {
 	}
 
 	@Test
+	void aBatchOfMoreUsersThanOneReadAsksForIsReadInQueriesOfAtMostThatMany() {
+		List<String> fresh = users(2 * ConsentView.MAX_USERS_PER_READ + 50);
+		Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
+		try (MongoClient client = client(this.mongoUri, commandsOnTheView(commands))) {
+			Map<String, List<Object>> batch = new LinkedHashMap<>();
+			fresh.forEach((user) -> batch.put(user, List.of(consent(user, PROVIDERS, true))));
+			new ConsentView(template(client, this.mongoUri), 0).applyAll(batch).block(WAIT);
+		}
+		assertThat(count(commands, "find"))
+			.as("reads of %d users, at most %d a query", fresh.size(), ConsentView.MAX_USERS_PER_READ)
+			.isEqualTo(3);
+		assertThat(this.mongo.count(Query.query(Criteria.where("_id").in(fresh)), ConsentView.USERS).block(WAIT))
+			.isEqualTo(fresh.size());
+	}
+
+	@Test
 	void aUserAnotherInstanceChangedAfterTheBatchReadItIsMergedAndWrittenAgain() {
 		// Stored at version 1; the other instance writes version 2; this one's update of
 		// version 1 finds none, and the user is merged and written as version 3.
