@@ -7,15 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.junit.jupiter.api.Test;
@@ -76,9 +72,10 @@ class ConsentViewReadTests {
 		asked.add("never-seen-" + GatewayFixtures.user());
 		asked.add(granted.get(0));
 		List<Integer> reads = new CopyOnWriteArrayList<>();
-		try (MongoClient client = client(this.mongoUri, readsOfTheView(reads))) {
+		try (MongoClient client = GatewayFixtures.mongoClient(this.mongoUri, Duration.ofMillis(500),
+				readsOfTheView(reads))) {
 			// Nothing in memory: every user is read from the database.
-			ConsentView view = new ConsentView(template(client, this.mongoUri), 0);
+			ConsentView view = new ConsentView(GatewayFixtures.template(client, this.mongoUri), 0);
 			List<UserState> states = Flux.fromIterable(asked)
 				.flatMapSequential(view::user, asked.size())
 				.collectList()
@@ -129,11 +126,13 @@ class ConsentViewReadTests {
 	@Test
 	void aReadThatFailsFailsItsDecisionsWith503AndHoldsBackNoLaterRead() throws Exception {
 		String nobodyListens = "mongodb://127.0.0.1:" + FreePorts.find() + "/privacy";
-		try (MongoClient client = client(nobodyListens, new CommandListener() {
-		})) {
-			ConsentView view = new ConsentView(template(client, nobodyListens), 0);
-			ShareDecisions decisions = new ShareDecisions(template(client, nobodyListens), this.partners, view,
-					(since, within) -> Mono.just(true), RULES, (entry) -> Mono.empty(), Clock.systemUTC());
+		try (MongoClient client = GatewayFixtures.mongoClient(nobodyListens, Duration.ofMillis(500),
+				new CommandListener() {
+				})) {
+			ConsentView view = new ConsentView(GatewayFixtures.template(client, nobodyListens), 0);
+			ShareDecisions decisions = new ShareDecisions(GatewayFixtures.template(client, nobodyListens),
+					this.partners, view, (since, within) -> Mono.just(true), RULES, (entry) -> Mono.empty(),
+					Clock.systemUTC());
 			for (int attempt = 0; attempt < 2; attempt++) {
 				long start = System.nanoTime();
 				ApiProblem problem = catchThrowableOfType(ApiProblem.class,
@@ -165,18 +164,6 @@ class ConsentViewReadTests {
 				}
 			}
 		};
-	}
-
-	private static MongoClient client(String uri, CommandListener listener) {
-		return MongoClients.create(MongoClientSettings.builder()
-			.applyConnectionString(new ConnectionString(uri))
-			.applyToClusterSettings((cluster) -> cluster.serverSelectionTimeout(500, TimeUnit.MILLISECONDS))
-			.addCommandListener(listener)
-			.build());
-	}
-
-	private static ReactiveMongoTemplate template(MongoClient client, String uri) {
-		return new ReactiveMongoTemplate(client, new ConnectionString(uri).getDatabase());
 	}
 
 }

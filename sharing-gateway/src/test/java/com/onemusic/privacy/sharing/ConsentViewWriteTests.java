@@ -6,18 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.event.CommandListener;
 import com.mongodb.event.CommandStartedEvent;
 import com.mongodb.event.CommandSucceededEvent;
 import com.mongodb.reactivestreams.client.MongoClient;
-import com.mongodb.reactivestreams.client.MongoClients;
 import org.bson.BsonDocument;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
@@ -61,8 +57,8 @@ class ConsentViewWriteTests {
 		String forgotten = GatewayFixtures.user();
 		String unrecorded = GatewayFixtures.user();
 		Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
-		try (MongoClient client = client(this.mongoUri, commandsOnTheView(commands))) {
-			ConsentView view = new ConsentView(template(client, this.mongoUri), 0);
+		try (MongoClient client = client(commandsOnTheView(commands))) {
+			ConsentView view = new ConsentView(template(client), 0);
 			Map<String, List<Object>> first = new LinkedHashMap<>();
 			stored.forEach((user) -> first.put(user, List.of(consent(user, PROVIDERS, true))));
 			first.put(forgotten, List.of(consent(forgotten, PROVIDERS, true)));
@@ -82,9 +78,9 @@ class ConsentViewWriteTests {
 			assertThat(count(commands, "delete")).as("delete commands for one forgotten user").isEqualTo(1);
 			assertThat(count(commands, "find")).as("reads of %d users", batch.size()).isEqualTo(1);
 		}
-		try (MongoClient client = client(this.mongoUri, new CommandListener() {
+		try (MongoClient client = client(new CommandListener() {
 		})) {
-			ConsentView reader = new ConsentView(template(client, this.mongoUri), 0);
+			ConsentView reader = new ConsentView(template(client), 0);
 			stored.forEach((user) -> {
 				assertThat(granted(reader, user, PROVIDERS)).as("%s withdrew", user).isFalse();
 				assertThat(version(user)).as("%s stored twice", user).isEqualTo(2);
@@ -99,10 +95,10 @@ class ConsentViewWriteTests {
 	void aBatchOfMoreUsersThanOneReadAsksForIsReadInQueriesOfAtMostThatMany() {
 		List<String> fresh = users(2 * ConsentView.MAX_USERS_PER_READ + 50);
 		Map<String, AtomicInteger> commands = new ConcurrentHashMap<>();
-		try (MongoClient client = client(this.mongoUri, commandsOnTheView(commands))) {
+		try (MongoClient client = client(commandsOnTheView(commands))) {
 			Map<String, List<Object>> batch = new LinkedHashMap<>();
 			fresh.forEach((user) -> batch.put(user, List.of(consent(user, PROVIDERS, true))));
-			new ConsentView(template(client, this.mongoUri), 0).applyAll(batch).block(WAIT);
+			new ConsentView(template(client), 0).applyAll(batch).block(WAIT);
 		}
 		assertThat(count(commands, "find"))
 			.as("reads of %d users, at most %d a query", fresh.size(), ConsentView.MAX_USERS_PER_READ)
@@ -135,20 +131,20 @@ class ConsentViewWriteTests {
 		String contested = GatewayFixtures.user();
 		List<String> others = users(5);
 		AtomicBoolean armed = new AtomicBoolean();
-		try (MongoClient otherClient = client(this.mongoUri, new CommandListener() {
-		}); MongoClient client = client(this.mongoUri, new CommandListener() {
+		try (MongoClient otherClient = client(new CommandListener() {
+		}); MongoClient client = client(new CommandListener() {
 			@Override
 			public void commandSucceeded(CommandSucceededEvent event) {
 				// Once this instance has read the batch's users, another instance
 				// writes one of them, before this one's bulk write.
 				if (event.getCommandName().equals("find") && armed.compareAndSet(true, false)) {
-					new ConsentView(template(otherClient, ConsentViewWriteTests.this.mongoUri), 0)
+					new ConsentView(template(otherClient), 0)
 						.apply(contested, List.of(consent(contested, PARTNERS, true)))
 						.block(WAIT);
 				}
 			}
 		})) {
-			ConsentView view = new ConsentView(template(client, this.mongoUri), 0);
+			ConsentView view = new ConsentView(template(client), 0);
 			if (storedBefore) {
 				view.applyAll(Map.of(contested, List.of(consent(contested, PROVIDERS, true)))).block(WAIT);
 				assertThat(version(contested)).isEqualTo(1);
@@ -161,7 +157,7 @@ class ConsentViewWriteTests {
 			view.applyAll(batch).block(WAIT);
 
 			assertThat(armed).as("the other instance wrote between the read and the bulk write").isFalse();
-			ConsentView reader = new ConsentView(template(otherClient, this.mongoUri), 0);
+			ConsentView reader = new ConsentView(template(otherClient), 0);
 			assertThat(granted(reader, contested, PROVIDERS)).as("this instance's withdrawal").isFalse();
 			assertThat(granted(reader, contested, PARTNERS)).as("the other instance's grant").isTrue();
 			assertThat(version(contested)).as("written by the other instance, then again by this one")
@@ -227,16 +223,12 @@ class ConsentViewWriteTests {
 		};
 	}
 
-	private static MongoClient client(String uri, CommandListener listener) {
-		return MongoClients.create(MongoClientSettings.builder()
-			.applyConnectionString(new ConnectionString(uri))
-			.applyToClusterSettings((cluster) -> cluster.serverSelectionTimeout(5, TimeUnit.SECONDS))
-			.addCommandListener(listener)
-			.build());
+	private MongoClient client(CommandListener listener) {
+		return GatewayFixtures.mongoClient(this.mongoUri, Duration.ofSeconds(5), listener);
 	}
 
-	private static ReactiveMongoTemplate template(MongoClient client, String uri) {
-		return new ReactiveMongoTemplate(client, new ConnectionString(uri).getDatabase());
+	private ReactiveMongoTemplate template(MongoClient client) {
+		return GatewayFixtures.template(client, this.mongoUri);
 	}
 
 }

@@ -8,8 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.event.CommandListener;
+import com.mongodb.reactivestreams.client.MongoClient;
+import com.mongodb.reactivestreams.client.MongoClients;
+
+import org.springframework.data.mongodb.core.ReactiveMongoTemplate;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.listener.MessageListenerContainer;
 
@@ -162,6 +170,33 @@ final class GatewayFixtures {
 		finally {
 			projection.resume();
 		}
+	}
+
+	/**
+	 * A MongoDB client of a test's own: to count a component's commands, or to write as
+	 * another instance would.
+	 * @param uri the connection string
+	 * @param serverSelection how long to wait for the server before failing
+	 * @param listener what hears its commands
+	 * @return the client, to close
+	 */
+	static MongoClient mongoClient(String uri, Duration serverSelection, CommandListener listener) {
+		return MongoClients.create(MongoClientSettings.builder()
+			.applyConnectionString(new ConnectionString(uri))
+			.applyToClusterSettings(
+					(cluster) -> cluster.serverSelectionTimeout(serverSelection.toMillis(), TimeUnit.MILLISECONDS))
+			.addCommandListener(listener)
+			.build());
+	}
+
+	/**
+	 * A template over a client of a test's own, on the connection string's database.
+	 * @param client the client
+	 * @param uri its connection string
+	 * @return the template
+	 */
+	static ReactiveMongoTemplate template(MongoClient client, String uri) {
+		return new ReactiveMongoTemplate(client, new ConnectionString(uri).getDatabase());
 	}
 
 }
