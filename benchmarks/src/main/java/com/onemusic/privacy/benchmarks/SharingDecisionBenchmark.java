@@ -156,7 +156,7 @@ public final class SharingDecisionBenchmark {
 			throws Exception {
 		long grantStart = System.nanoTime();
 		CpuShares cpuBefore = CpuShares.now();
-		ServiceJvm.Reading gatewayBeforeBuild = gatewayCpu();
+		ServiceJvm.Reading gatewayBeforeBuild = gatewayReading();
 		for (String user : this.users) {
 			producer.send(new ProducerRecord<>(Topics.CONSENT_CHANGED.name(), user, consent(user, true)));
 		}
@@ -213,13 +213,13 @@ public final class SharingDecisionBenchmark {
 		// throughput, both endpoints at the same rate.
 		for (String fraction : System.getProperty("rates", "0.1,0.3,0.6").split(",")) {
 			double rate = Double.parseDouble(fraction) * topTrivial;
-			ServiceJvm.Reading trivialBefore = gatewayCpu();
+			ServiceJvm.Reading trivialBefore = gatewayReading();
 			InProcess.Load trivial = InProcess.driveAtRate(rate, seconds, 64,
 					() -> post("/benchmark/echo", body()).status());
 			String gatewayTrivialCpu = gatewayCpuSince(trivialBefore, trivial.latencies().length, "trivial request");
 			Map<String, CountAtBucket[]> waitsBefore = waitBuckets();
 			BrokerRequests brokerBefore = BrokerRequests.now();
-			ServiceJvm.Reading gatewayBefore = gatewayCpu();
+			ServiceJvm.Reading gatewayBefore = gatewayReading();
 			InProcess.Load decisions = InProcess.driveAtRate(rate, seconds, 64, () -> post("/shares", body()).status());
 			String gatewayCpu = gatewayCpuSince(gatewayBefore, decisions.latencies().length, "decision");
 			BrokerRequests brokerAfter = BrokerRequests.now();
@@ -298,7 +298,7 @@ public final class SharingDecisionBenchmark {
 
 	/** Drives one endpoint and prints what it did and the CPU it took. */
 	private Result measured(String name, String path, String unit, int level, int seconds) throws Exception {
-		ServiceJvm.Reading gatewayBefore = gatewayCpu();
+		ServiceJvm.Reading gatewayBefore = gatewayReading();
 		BrokerRequests brokerBefore = BrokerRequests.now();
 		Result result = level(path, level, seconds);
 		BrokerRequests brokerAfter = BrokerRequests.now();
@@ -313,7 +313,7 @@ public final class SharingDecisionBenchmark {
 	}
 
 	/** The CPU time of the gateway's JVM so far; null when it runs here. */
-	private ServiceJvm.Reading gatewayCpu() {
+	private ServiceJvm.Reading gatewayReading() {
 		return (this.gateway != null) ? this.gateway.reading() : null;
 	}
 

@@ -4,6 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +32,7 @@ class ThreadTimesTests {
 		Thread worker = workThenWait("spinner-9", () -> {
 			spinFor300MillisOfCpu();
 			for (int i = 0; i < 100; i++) {
-				sleepMillis(1);
+				parkOneMillisecond();
 			}
 		});
 		String line = ThreadTimes.of(PID).perUnitSince(before, 1, "unit");
@@ -81,41 +84,29 @@ class ThreadTimesTests {
 
 	/**
 	 * Starts a thread that does some work and then waits until interrupted (so that it is
-	 * still in /proc when read), and returns once it waits.
+	 * still in /proc when read), and returns once its work is done.
 	 */
 	private static Thread workThenWait(String name, Runnable work) throws InterruptedException {
-		Object gate = new Object();
+		CountDownLatch worked = new CountDownLatch(1);
+		CountDownLatch never = new CountDownLatch(1);
 		Thread thread = new Thread(() -> {
 			work.run();
-			synchronized (gate) {
-				try {
-					gate.wait();
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
+			worked.countDown();
+			try {
+				never.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}, name);
 		thread.start();
-		awaitWaiting(thread);
+		assertThat(worked.await(30, TimeUnit.SECONDS)).as("%s did its work", name).isTrue();
 		return thread;
 	}
 
-	private static void sleepMillis(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static void awaitWaiting(Thread thread) throws InterruptedException {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-			Thread.sleep(10);
-		}
-		assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
+	/** Gives up the CPU for a millisecond: one voluntary context switch. */
+	private static void parkOneMillisecond() {
+		LockSupport.parkNanos(1_000_000);
 	}
 
 	private static double number(String line, String regex) {

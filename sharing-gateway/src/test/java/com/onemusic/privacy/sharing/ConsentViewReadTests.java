@@ -3,6 +3,7 @@ package com.onemusic.privacy.sharing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,9 +40,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Reads of users the consent view does not hold in memory: coalesced, so that a burst of
- * decisions for such users (or of one-user writes) costs the database a few queries
- * instead of one each, every user still given its own state; and a read that fails fails
- * only the decisions that waited for it, with 503, and holds back no later read.
+ * decisions for such users costs the database a few queries instead of one each, every
+ * user still given its own state (the users of a batch the feed writes are read together
+ * too); and a read that fails fails only the decisions that waited for it, with 503, and
+ * holds back no later read.
  */
 @GatewayTest
 class ConsentViewReadTests {
@@ -92,15 +94,12 @@ class ConsentViewReadTests {
 				.hasSizeBetween(1, 10)
 				.allSatisfy((users) -> assertThat(users).isBetween(1, ConsentView.MAX_USERS_PER_READ));
 
-			// One user's writes (and a batch's after a conflict with another instance)
-			// read the user's stored version first: coalesced the same way.
+			// The feed's writes read the users' stored versions first: together too.
 			reads.clear();
-			Flux.fromIterable(granted)
-				.flatMap((user) -> view.apply(user,
-						List.of(GatewayFixtures.consent(user, "sharing.business-partners", true,
-								GatewayFixtures.POLICY))),
-						granted.size())
-				.blockLast(WAIT);
+			Map<String, List<Object>> batch = new LinkedHashMap<>();
+			granted.forEach((user) -> batch.put(user,
+					List.of(GatewayFixtures.consent(user, "sharing.business-partners", true, GatewayFixtures.POLICY))));
+			view.applyAll(batch).block(WAIT);
 			assertThat(reads).as("queries of the view's users to apply a change to each of %d", granted.size())
 				.hasSizeBetween(1, 10);
 			reads.clear();

@@ -139,7 +139,7 @@ class ConsentViewWriteTests {
 				// writes one of them, before this one's bulk write.
 				if (event.getCommandName().equals("find") && armed.compareAndSet(true, false)) {
 					new ConsentView(template(otherClient), 0)
-						.apply(contested, List.of(consent(contested, PARTNERS, true)))
+						.applyAll(Map.of(contested, List.of(consent(contested, PARTNERS, true))))
 						.block(WAIT);
 				}
 			}

@@ -2,7 +2,9 @@ package com.onemusic.privacy.sharing.view;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -165,6 +168,11 @@ public class ConsentView {
 		});
 	}
 
+	/** The stored documents of these users (those that have one). */
+	private Flux<Document> documentsOf(Collection<String> users) {
+		return this.mongo.find(Query.query(Criteria.where("_id").in(users)), Document.class, USERS);
+	}
+
 	/** Reads the users waiting, up to the most one read asks for; then the next. */
 	private void readNext() {
 		Map<String, Sinks.One<Document>> batch = new HashMap<>();
@@ -180,8 +188,7 @@ public class ConsentView {
 				return;
 			}
 		}
-		Mono.defer(() -> this.mongo.find(Query.query(Criteria.where("_id").in(batch.keySet())), Document.class, USERS)
-			.collectMap((document) -> document.getString("_id")))
+		Mono.defer(() -> documentsOf(batch.keySet()).collectMap((document) -> document.getString("_id")))
 			.timeout(READ_TIMEOUT)
 			// The next read starts first: the users' decisions go on on this thread.
 			.subscribe((found) -> {
@@ -203,32 +210,23 @@ public class ConsentView {
 	}
 
 	/**
-	 * Takes one user's consent changes, consent states and deletion requests into the
-	 * view, in one write. Changes without a ledger sequence (published by other backend
+	 * Takes users' consent changes, consent states and deletion requests into the view,
+	 * one write per user. Changes without a ledger sequence (published by other backend
 	 * services before consent-service recorded them) are not consents yet:
 	 * consent-service checks them and publishes them again with their sequence. A state
-	 * merges like the changes of its scopes (the higher sequence wins per scope), so
-	 * states and changes taken in any order give the same view. A {@link LedgerDeleted}
-	 * makes the view forget the user: the document is deleted.
-	 * @param userId the user
-	 * @param events the user's ConsentChanged, ConsentStateRecorded, LedgerDeleted and
-	 * DeletionRequested, in order
-	 * @return completion
-	 */
-	public Mono<Void> apply(String userId, List<Object> events) {
-		Change change = changeOf(userId, events);
-		return (change != null) ? change(change) : Mono.empty();
-	}
-
-	/**
-	 * Takes several users' events into the view, as {@link #apply(String, List)} does for
-	 * each, with fewer round trips: their stored states are read together (queries of at
-	 * most {@link #MAX_USERS_PER_READ} users) and their writes go in one unordered bulk
+	 * merges like the changes of its scopes (the newer change wins per scope), so states
+	 * and changes taken in any order give the same view. A {@link LedgerDeleted} makes
+	 * the view forget the user: the document is deleted.
+	 *
+	 * <p>
+	 * The users' stored states are read together (queries of at most
+	 * {@link #MAX_USERS_PER_READ} users) and their writes go in one unordered bulk
 	 * command, each under its own version check. When any of them met another instance's
-	 * write (a document inserted or changed since it was read), every user of the batch
-	 * goes the one-user way again, which reads, merges and writes with retries; a write
-	 * of the bulk that went through is then found unchanged and not repeated.
-	 * @param eventsByUser each user's events, in order
+	 * write (a document inserted or changed since it was read), every user goes the
+	 * one-user way again, which reads, merges and writes with retries; a write of the
+	 * bulk that went through is then found unchanged and not repeated.
+	 * @param eventsByUser each user's ConsentChanged, ConsentStateRecorded, LedgerDeleted
+	 * and DeletionRequested, in order
 	 * @return completion
 	 */
 	public Mono<Void> applyAll(Map<String, List<Object>> eventsByUser) {
@@ -245,11 +243,10 @@ public class ConsentView {
 		return Flux.fromIterable(changes)
 			.map(Change::userId)
 			.buffer(MAX_USERS_PER_READ)
-			.concatMap((users) -> this.mongo.find(Query.query(Criteria.where("_id").in(users)), Document.class, USERS))
+			.concatMap(this::documentsOf)
 			.collectMap((document) -> document.getString("_id"), Versioned::of)
 			.map((stored) -> changes.stream()
-				.map((change) -> Plan.of(change,
-						stored.getOrDefault(change.userId(), new Versioned(UserState.empty(change.userId()), 0))))
+				.map((change) -> Plan.of(change, stored.getOrDefault(change.userId(), Versioned.none(change.userId()))))
 				.toList())
 			.flatMap((plans) -> writeAll(plans).flatMap((written) -> {
 				if (written) {
@@ -265,33 +262,27 @@ public class ConsentView {
 	 * @return whether every write went through (false when one met another instance's)
 	 */
 	private Mono<Boolean> writeAll(List<Plan> plans) {
+		Map<Write, Long> expected = plans.stream()
+			.collect(Collectors.groupingBy(Plan::write, () -> new EnumMap<>(Write.class), Collectors.counting()));
+		expected.remove(Write.NONE);
+		if (expected.isEmpty()) {
+			return Mono.just(true);
+		}
 		ReactiveBulkOperations bulk = this.mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, USERS);
-		int[] expected = new int[3];
 		for (Plan plan : plans) {
 			switch (plan.write()) {
-				case INSERT -> {
-					bulk.insert(plan.next().toDocument(1));
-					expected[0]++;
-				}
-				case UPDATE -> {
-					bulk.updateOne(plan.versioned(), setAll(plan.next().toDocument(plan.version() + 1)));
-					expected[1]++;
-				}
-				case REMOVE -> {
-					bulk.remove(plan.versioned());
-					expected[2]++;
-				}
+				case INSERT -> bulk.insert(plan.next().toDocument(1));
+				case UPDATE -> bulk.updateOne(plan.versioned(), setAll(plan.next().toDocument(plan.version() + 1)));
+				case REMOVE -> bulk.remove(plan.versioned());
 				case NONE -> {
 					// Nothing to store.
 				}
 			}
 		}
-		if (expected[0] + expected[1] + expected[2] == 0) {
-			return Mono.just(true);
-		}
 		return bulk.execute()
-			.map((result) -> result.getInsertedCount() == expected[0] && result.getModifiedCount() == expected[1]
-					&& result.getDeletedCount() == expected[2])
+			.map((result) -> result.getInsertedCount() == expected.getOrDefault(Write.INSERT, 0L)
+					&& result.getModifiedCount() == expected.getOrDefault(Write.UPDATE, 0L)
+					&& result.getDeletedCount() == expected.getOrDefault(Write.REMOVE, 0L))
 			// A duplicate key (another instance inserted a user first) or another write's
 			// error: the one-user way finds out which, and fails for what really fails.
 			.onErrorResume((ex) -> ex instanceof BulkOperationException || DuplicateKeys.isDuplicateKey(ex),
@@ -382,7 +373,7 @@ public class ConsentView {
 
 	/** A user's stored state and its version, 0 when nothing is stored. */
 	private Mono<Versioned> stored(String userId) {
-		return read(userId).map(Versioned::of).defaultIfEmpty(new Versioned(UserState.empty(userId), 0));
+		return read(userId).map(Versioned::of).defaultIfEmpty(Versioned.none(userId));
 	}
 
 	private Mono<UserState> attempt(Change change, int attempt) {
@@ -487,6 +478,11 @@ public class ConsentView {
 	}
 
 	private record Versioned(UserState state, long version) {
+
+		/** Nothing stored for the user. */
+		static Versioned none(String userId) {
+			return new Versioned(UserState.empty(userId), 0);
+		}
 
 		static Versioned of(Document document) {
 			return new Versioned(UserState.of(document), document.get("version", Number.class).longValue());
