@@ -25,8 +25,9 @@ import com.onemusic.privacy.local.LocalMongoServer;
  * its heap from {@code -D<prefix>.heap} (4g for MongoDB, 1g for Kafka) and other options
  * from {@code -D<prefix>.jvm}, {@code -XX:MaxGCPauseMillis=20} by default: with G1's own
  * goal of 200 ms the MongoDB server's young pauses were 171 ms at the median under share
- * decisions, with this one 29 ms under consent changes. {@link CpuShares} counts each
- * JVM's CPU time as that part's. The JVMs started are stopped when the benchmark's ends.
+ * decisions, with this one 29 ms under consent changes; {@code -D<prefix>.cpus} keeps it
+ * on some CPUs ({@link ServiceJvm}). {@link CpuShares} counts each JVM's CPU time as that
+ * part's. The JVMs started are stopped when the benchmark's ends.
  */
 public final class InfrastructureJvm {
 
@@ -116,8 +117,8 @@ public final class InfrastructureJvm {
 		main.addAll(arguments);
 		File log = File.createTempFile(name + "-" + kind.prefix, ".log");
 		Process process = ServiceJvm.launch(kind.label, System.getProperty(kind.prefix + ".heap", kind.heap),
-				System.getProperty(kind.prefix + ".jvm", "-XX:MaxGCPauseMillis=20"), InfrastructureJvm.class, main,
-				log);
+				System.getProperty(kind.prefix + ".jvm", "-XX:MaxGCPauseMillis=20"),
+				System.getProperty(kind.prefix + ".cpus", ""), InfrastructureJvm.class, main, log);
 		Started started = new Started(kind, process);
 		RUNNING.add(started);
 		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();

@@ -18,8 +18,11 @@ import com.onemusic.privacy.local.LocalInfrastructure;
  * A service under load in a JVM of its own ({@link ServiceProcess}), the infrastructure
  * and the load driver staying in the benchmark's: what {@code -Dseparate=true} runs. Its
  * heap is {@code -D<prefix>.heap} (512m by default) and other JVM options come from
- * {@code -D<prefix>.jvm}; its output goes to a file named on the console. The service's
- * own meters cannot be read from here, the CPU time of its process can.
+ * {@code -D<prefix>.jvm}; {@code -D<prefix>.cpus} (a {@code taskset} CPU list, Linux)
+ * keeps it on those CPUs, so that it does not share them with the broker, the MongoDB
+ * server and the load driver (start the benchmark itself under {@code taskset} on the
+ * others). Its output goes to a file named on the console. The service's own meters
+ * cannot be read from here, the CPU time of its process can.
  */
 final class ServiceJvm implements AutoCloseable {
 
@@ -66,8 +69,9 @@ final class ServiceJvm implements AutoCloseable {
 		int port = FreePorts.find();
 		List<String> arguments = new ArrayList<>(List.of(application.getName(), name));
 		arguments.addAll(List.of(InProcess.arguments(infrastructure, mongoUri, port)));
-		Process process = launch(name, System.getProperty(prefix + ".heap", "512m"), options, ServiceProcess.class,
-				arguments, File.createTempFile(name + "-process", ".log"));
+		Process process = launch(name, System.getProperty(prefix + ".heap", "512m"), options,
+				System.getProperty(prefix + ".cpus", ""), ServiceProcess.class, arguments,
+				File.createTempFile(name + "-process", ".log"));
 		ServiceJvm jvm = new ServiceJvm(process, "http://127.0.0.1:" + port, name);
 		try {
 			jvm.awaitUp(Duration.ofMinutes(2));
@@ -84,15 +88,21 @@ final class ServiceJvm implements AutoCloseable {
 	 * @param name what it runs, for the console
 	 * @param heap its maximum heap
 	 * @param options further JVM options, separated by spaces
+	 * @param cpus the CPUs it may run on, as {@code taskset -c} takes them; blank for any
 	 * @param main the class whose main method it runs
 	 * @param arguments that method's arguments
 	 * @param log the file its output goes to
 	 * @return the process
 	 * @throws IOException when it cannot be started
 	 */
-	static Process launch(String name, String heap, String options, Class<?> main, List<String> arguments, File log)
-			throws IOException {
+	static Process launch(String name, String heap, String options, String cpus, Class<?> main, List<String> arguments,
+			File log) throws IOException {
 		List<String> command = new ArrayList<>();
+		if (!cpus.isBlank()) {
+			// The JVM started this way also sizes its thread pools for those CPUs, as it
+			// does for a container's CPU limit.
+			command.addAll(List.of("taskset", "-c", cpus.trim()));
+		}
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.add("-Xmx" + heap);
 		if (!options.isBlank()) {
@@ -100,7 +110,8 @@ final class ServiceJvm implements AutoCloseable {
 		}
 		command.addAll(List.of("-cp", classpath(), main.getName()));
 		command.addAll(arguments);
-		System.out.printf("%s in a JVM of its own (-Xmx%s %s), its output in %s%n", name, heap, options, log);
+		System.out.printf("%s in a JVM of its own (-Xmx%s %s)%s, its output in %s%n", name, heap, options,
+				cpus.isBlank() ? "" : " on CPUs " + cpus.trim(), log);
 		return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
 	}
 

@@ -66,9 +66,12 @@ import com.onemusic.privacy.sharing.SharingGatewayApplication;
  *
  * <p>
  * With {@code -Dseparate=true} the gateway runs in a JVM of its own, as deployed
- * ({@link ServiceJvm}; {@code -Dgateway.heap}, 512m by default, and {@code -Dgateway.jvm}
- * for other options), and that JVM's CPU time per request is printed; the gateway's own
- * timers and operation counts are not read then.
+ * ({@link ServiceJvm}; {@code -Dgateway.heap}, 512m by default, {@code -Dgateway.jvm} for
+ * other options, {@code -Dgateway.cpus} for the CPUs it may use), and that JVM's CPU time
+ * per request is printed; the gateway's own timers and operation counts are not read
+ * then. {@code taskset -c 1 ./mvnw ... -Dgateway.cpus=0} gives the gateway one CPU and
+ * the broker, the MongoDB server and the load driver the other: the gateway's own
+ * ceiling, as where the broker and MongoDB run on hosts of their own.
  */
 public final class SharingDecisionBenchmark {
 
