@@ -1,6 +1,7 @@
 package com.onemusic.privacy.benchmarks;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,50 +18,58 @@ class ServiceJvmTests {
 
 	@Test
 	void aJvmLaunchedWithCpusRunsOnThoseCpusOnlyAndSizesItselfForThem() throws Exception {
-		File log = File.createTempFile("service-jvm-test", ".log");
-		Process process = ServiceJvm.launch("a pinned JVM", "64m", "", "0", Idle.class, List.of(), log);
-		try {
-			awaitLine(log.toPath(), "processors ");
+		try (Launched jvm = Launched.idle("0")) {
 			// taskset starts the JVM in its own process (exec), so the pid is the JVM's.
-			assertThat(allowedCpus(process.pid())).contains("0");
-			assertThat(Files.readString(log.toPath(), StandardCharsets.UTF_8)).contains("processors 1");
-		}
-		finally {
-			process.destroy();
-			process.waitFor(10, TimeUnit.SECONDS);
+			assertThat(Launched.allowedCpus(jvm.process().pid())).contains("0");
+			assertThat(jvm.output()).contains("processors 1");
 		}
 	}
 
 	@Test
 	void aJvmLaunchedWithoutCpusKeepsTheCpusOfTheBenchmark() throws Exception {
-		File log = File.createTempFile("service-jvm-test", ".log");
-		Process process = ServiceJvm.launch("a JVM", "64m", "", "", Idle.class, List.of(), log);
-		try {
-			awaitLine(log.toPath(), "processors ");
-			assertThat(allowedCpus(process.pid())).isEqualTo(allowedCpus(ProcessHandle.current().pid()));
-			assertThat(Files.readString(log.toPath(), StandardCharsets.UTF_8))
-				.contains("processors " + Runtime.getRuntime().availableProcessors());
-		}
-		finally {
-			process.destroy();
-			process.waitFor(10, TimeUnit.SECONDS);
+		try (Launched jvm = Launched.idle("")) {
+			assertThat(Launched.allowedCpus(jvm.process().pid()))
+				.isEqualTo(Launched.allowedCpus(ProcessHandle.current().pid()));
+			assertThat(jvm.output()).contains("processors " + Runtime.getRuntime().availableProcessors());
 		}
 	}
 
-	private static Optional<String> allowedCpus(long pid) throws Exception {
-		return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))
-			.stream()
-			.filter((line) -> line.startsWith("Cpus_allowed_list:"))
-			.map((line) -> line.substring(line.indexOf(':') + 1).strip())
-			.findFirst();
-	}
+	/**
+	 * A JVM launched like a service's, running {@link Idle}, once it printed what it
+	 * sees.
+	 */
+	private record Launched(Process process, Path log) implements AutoCloseable {
 
-	private static void awaitLine(Path log, String text) throws Exception {
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (!Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
-			assertThat(System.nanoTime()).as("'%s' in %s", text, log).isLessThan(deadline);
-			Thread.sleep(20);
+		static Launched idle(String cpus) throws Exception {
+			File log = File.createTempFile("service-jvm-test", ".log");
+			Launched launched = new Launched(
+					ServiceJvm.launch("an idle JVM", "64m", "", cpus, Idle.class, List.of(), log), log.toPath());
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (!launched.output().contains("processors ")) {
+				assertThat(System.nanoTime()).as("the JVM's first line in %s", log).isLessThan(deadline);
+				Thread.sleep(20);
+			}
+			return launched;
 		}
+
+		String output() throws IOException {
+			return Files.readString(this.log, StandardCharsets.UTF_8);
+		}
+
+		static Optional<String> allowedCpus(long pid) throws IOException {
+			return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))
+				.stream()
+				.filter((line) -> line.startsWith("Cpus_allowed_list:"))
+				.map((line) -> line.substring(line.indexOf(':') + 1).strip())
+				.findFirst();
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.process.destroy();
+			this.process.waitFor(10, TimeUnit.SECONDS);
+		}
+
 	}
 
 	/** Prints the processors the JVM sees, then waits to be stopped. */
