@@ -1,7 +1,6 @@
 package com.onemusic.privacy.benchmarks;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,22 +120,14 @@ public final class InfrastructureJvm {
 				System.getProperty(kind.prefix + ".cpus", ""), InfrastructureJvm.class, main, log);
 		Started started = new Started(kind, process);
 		RUNNING.add(started);
-		long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-		while (System.nanoTime() < deadline) {
-			if (Files.readString(log.toPath(), StandardCharsets.UTF_8).contains(READY)) {
-				return;
-			}
-			if (!process.isAlive()) {
-				RUNNING.remove(started);
-				throw new IllegalStateException("The JVM of the " + kind.label + " ended with " + process.exitValue()
-						+ ", its output in " + log);
-			}
-			Thread.sleep(200);
+		try {
+			ServiceJvm.awaitOutput(process, log, READY, Duration.ofMinutes(2), "The JVM of the " + kind.label);
 		}
-		ServiceJvm.stop(process);
-		RUNNING.remove(started);
-		throw new IllegalStateException(
-				"The " + kind.label + " was not ready within two minutes, its output in " + log);
+		catch (IllegalStateException ex) {
+			ServiceJvm.stop(process);
+			RUNNING.remove(started);
+			throw ex;
+		}
 	}
 
 	/** Stops every JVM started so far. */

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -211,6 +213,33 @@ final class ServiceJvm implements AutoCloseable {
 	 * within 30 s.
 	 * @param process the JVM
 	 */
+	/**
+	 * Waits until a JVM started by {@link #launch} has written a text to its output.
+	 * @param process the JVM
+	 * @param log the file its output goes to
+	 * @param text what to wait for
+	 * @param within how long at most
+	 * @param what the JVM, for the errors
+	 * @throws IllegalStateException when the JVM ended first or the time ran out
+	 * @throws IOException when the file cannot be read
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	static void awaitOutput(Process process, File log, String text, Duration within, String what)
+			throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + within.toNanos();
+		while (!Files.readString(log.toPath(), StandardCharsets.UTF_8).contains(text)) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException(what + " ended with " + process.exitValue() + ", its output in " + log);
+			}
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(what + " did not write '" + text + "' within " + within.toSeconds()
+						+ " s, its output in " + log);
+			}
+			// Another process writes the file: nothing to wait on but the file itself.
+			Thread.sleep(50);
+		}
+	}
+
 	static void stop(Process process) {
 		process.destroy();
 		try {

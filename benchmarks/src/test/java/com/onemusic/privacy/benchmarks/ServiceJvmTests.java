@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,22 +37,18 @@ class ServiceJvmTests {
 	 * A JVM launched like a service's, running {@link Idle}, once it printed what it
 	 * sees.
 	 */
-	private record Launched(Process process, Path log) implements AutoCloseable {
+	private record Launched(Process process, File log) implements AutoCloseable {
 
 		static Launched idle(String cpus) throws Exception {
 			File log = File.createTempFile("service-jvm-test", ".log");
 			Launched launched = new Launched(
-					ServiceJvm.launch("an idle JVM", "64m", "", cpus, Idle.class, List.of(), log), log.toPath());
-			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-			while (!launched.output().contains("processors ")) {
-				assertThat(System.nanoTime()).as("the JVM's first line in %s", log).isLessThan(deadline);
-				Thread.sleep(20);
-			}
+					ServiceJvm.launch("an idle JVM", "64m", "", cpus, Idle.class, List.of(), log), log);
+			ServiceJvm.awaitOutput(launched.process(), log, "processors ", Duration.ofSeconds(30), "The idle JVM");
 			return launched;
 		}
 
 		String output() throws IOException {
-			return Files.readString(this.log, StandardCharsets.UTF_8);
+			return Files.readString(this.log.toPath(), StandardCharsets.UTF_8);
 		}
 
 		static Optional<String> allowedCpus(long pid) throws IOException {
@@ -65,19 +60,23 @@ class ServiceJvmTests {
 		}
 
 		@Override
-		public void close() throws InterruptedException {
-			this.process.destroy();
-			this.process.waitFor(10, TimeUnit.SECONDS);
+		public void close() {
+			ServiceJvm.stop(this.process);
 		}
 
 	}
 
-	/** Prints the processors the JVM sees, then waits to be stopped. */
+	/**
+	 * Prints the processors the JVM sees, then waits until its standard input closes: it
+	 * is stopped, or the test's JVM ended.
+	 */
 	static final class Idle {
 
-		public static void main(String[] args) throws InterruptedException {
+		public static void main(String[] args) throws IOException {
 			System.out.println("processors " + Runtime.getRuntime().availableProcessors());
-			Thread.sleep(60_000);
+			while (System.in.read() != -1) {
+				// Nothing is sent; only the end of the input counts.
+			}
 		}
 
 	}
