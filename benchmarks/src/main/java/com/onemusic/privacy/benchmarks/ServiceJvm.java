@@ -209,11 +209,6 @@ final class ServiceJvm implements AutoCloseable {
 	}
 
 	/**
-	 * Stops a JVM this benchmark started: asks it to end, and ends it if it has not
-	 * within 30 s.
-	 * @param process the JVM
-	 */
-	/**
 	 * Waits until a JVM started by {@link #launch} has written a text to its output.
 	 * @param process the JVM
 	 * @param log the file its output goes to
@@ -240,6 +235,11 @@ final class ServiceJvm implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Stops a JVM this benchmark started: asks it to end, and ends it if it has not
+	 * within 30 s.
+	 * @param process the JVM
+	 */
 	static void stop(Process process) {
 		process.destroy();
 		try {
